@@ -1,0 +1,7 @@
+"""Footcoach: a computer-vision coach for foot massage."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

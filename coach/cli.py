@@ -1,0 +1,83 @@
+"""The ``coach`` command line. Thin: parse, build configs, call the library, report."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from coach import __version__
+from coach.errors import CoachError
+
+
+class _Group(click.Group):
+    """Turns errors the user can act on into one line and an exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CoachError as exc:
+            click.echo(f"coach: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("coach: interrupted", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:  # a bug: keep the details, show one line
+            log = Path(tempfile.gettempdir()) / "footcoach-crash.log"
+            try:
+                log.write_text(traceback.format_exc(), encoding="utf-8")
+                where = f"; details in {log}"
+            except OSError:
+                where = ""
+            click.echo(f"coach: internal error: {type(exc).__name__}: {exc}{where}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="coach")
+def main() -> None:
+    """Footcoach: a computer-vision coach for foot massage."""
+
+
+def _default_sample() -> Path:
+    from coach.samples import default_sample_video
+
+    return default_sample_video()
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object; JSON lines for a video).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the picture or video with the landmarks drawn on it.",
+)
+@click.option("--max-frames", type=click.IntRange(min=1), help="Stop a video after this many frames.")
+@click.option(
+    "--smooth/--no-smooth",
+    default=False,
+    show_default=True,
+    help="One Euro smoothing of the landmarks (videos).",
+)
+def hands(path: Path | None, as_json: bool, out: Path | None, max_frames: int | None, smooth: bool) -> None:
+    """Find hands in an image or a video and print their landmarks (a debugging aid).
+
+    With no PATH, uses the default sample video.
+    """
+    from coach.handview import dump_hands
+
+    dump_hands(
+        path or _default_sample(),
+        as_json=as_json,
+        out=out,
+        max_frames=max_frames,
+        smooth=smooth,
+        echo=click.echo,
+    )

@@ -1,0 +1,64 @@
+"""Where the model files are, and checking that they are the ones we shipped.
+
+The hand-landmarker bundle is committed in ``models/`` (see ``models/README.md``
+for how it is made) and packed into the wheel as ``coach/models/``, so the coach
+never needs the internet to run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from coach.errors import ModelError
+
+HAND_MODEL_NAME = "hand_landmarker.task"
+# sha256 of models/hand_landmarker.task, as built by models/build_hand_landmarker.py.
+HAND_MODEL_SHA256 = "3c05a595b195902bc153e97a53fb669db9b45ceabccb39902bc0ab3e6db9974c"
+# The user may point at another bundle (e.g. Google's official one) with this variable.
+MODEL_ENV = "FOOTCOACH_HAND_MODEL"
+
+
+def _candidates(name: str) -> list[Path]:
+    here = Path(__file__).resolve().parent
+    return [here / "models" / name, here.parent / "models" / name]
+
+
+def models_dir() -> Path:
+    """The folder holding the shipped models (in the wheel, or in a source checkout)."""
+    for candidate in _candidates(HAND_MODEL_NAME):
+        if candidate.is_file():
+            return candidate.parent
+    raise ModelError(
+        f"{HAND_MODEL_NAME} is missing from this installation; reinstall footcoach "
+        f"or set {MODEL_ENV} to a hand_landmarker.task file"
+    )
+
+
+def hand_model_path(explicit: Path | None = None) -> Path:
+    """The hand-landmarker bundle to load.
+
+    Args:
+        explicit: a path the user gave; wins over everything else.
+
+    Returns:
+        An existing file: ``explicit``, else ``$FOOTCOACH_HAND_MODEL``, else the shipped bundle.
+
+    Raises:
+        ModelError: the chosen file does not exist.
+    """
+    chosen = explicit or (Path(os.environ[MODEL_ENV]) if os.environ.get(MODEL_ENV) else None)
+    if chosen is not None:
+        if not chosen.is_file():
+            raise ModelError(f"{chosen}: hand model file not found")
+        return chosen
+    return models_dir() / HAND_MODEL_NAME
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
