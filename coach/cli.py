@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import traceback
@@ -43,6 +44,9 @@ class _Group(click.Group):
 @click.version_option(__version__, "-V", "--version", prog_name="coach")
 def main() -> None:
     """Footcoach: a computer-vision coach for foot massage."""
+    # FFmpeg's own log lines (e.g. "moov atom not found") would add a second,
+    # cryptic line to our one-line errors; the coach says what went wrong itself.
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 
 def _default_sample() -> Path:

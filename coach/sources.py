@@ -220,7 +220,13 @@ def open_source(spec: str | int | Path, realtime: bool = False) -> Source:
     text = str(spec)
     if isinstance(spec, int) or text.isdigit():
         index = int(text)
-        cap = cv2.VideoCapture(index)
+        # OpenCV logs its own error for a missing camera; ours below says what to do.
+        previous = cv2.utils.logging.getLogLevel()
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+        try:
+            cap = cv2.VideoCapture(index)
+        finally:
+            cv2.utils.logging.setLogLevel(previous)
         if not cap.isOpened():
             cap.release()
             raise SourceError(

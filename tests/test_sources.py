@@ -1,0 +1,103 @@
+"""Sources: real video files written here, still images, and every kind of bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from coach.errors import SourceError
+from coach.sources import FALLBACK_FPS, Frame, open_source
+
+
+def write_video(path: Path, n: int = 12, fps: float = 25.0, size: tuple[int, int] = (64, 48)) -> Path:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    assert writer.isOpened()
+    for i in range(n):
+        image = np.full((size[1], size[0], 3), (i * 20) % 255, np.uint8)
+        writer.write(image)
+    writer.release()
+    return path
+
+
+def test_video_file_frames_and_timestamps(tmp_path: Path) -> None:
+    path = write_video(tmp_path / "clip.avi", n=12, fps=25.0)
+    with open_source(path) as source:
+        info = source.info
+        frames = list(source)
+    assert (info.kind, info.fps, info.width, info.height) == ("video", 25.0, 64, 48)
+    assert info.frame_count == 12 and info.duration_s == pytest.approx(12 / 25)
+    assert [f.index for f in frames] == list(range(12))
+    assert [f.t_ms for f in frames] == [round(i * 40.0) for i in range(12)]
+    assert frames[3].image.shape == (48, 64, 3)
+
+
+def test_same_file_twice_gives_same_timestamps(tmp_path: Path) -> None:
+    path = write_video(tmp_path / "clip.avi", n=7, fps=30.0)
+    runs = []
+    for _ in range(2):
+        with open_source(path) as source:
+            runs.append([f.t_ms for f in source])
+    assert runs[0] == runs[1] == [0, 33, 67, 100, 133, 167, 200]
+
+
+def test_still_image_is_one_frame(tmp_path: Path) -> None:
+    path = tmp_path / "still.png"
+    cv2.imwrite(str(path), np.zeros((10, 20, 3), np.uint8))
+    with open_source(path) as source:
+        frames = list(source)
+    assert source.info.kind == "image" and len(frames) == 1 and frames[0].size == (20, 10)
+
+
+def test_unicode_and_spaces_in_paths(tmp_path: Path) -> None:
+    folder = tmp_path / "séance du soir"
+    folder.mkdir()
+    path = write_video(folder / "pied gauche 足.avi", n=3)
+    with open_source(path) as source:
+        assert len(list(source)) == 3
+
+
+BAD_FILES = {
+    "missing.mp4": (None, "no such file"),
+    "empty.mp4": (b"", "file is empty"),
+    "noise.mp4": (np.random.default_rng(0).bytes(5000), "cannot read as a video"),
+    "fake.jpg": (b"GIF89a not really", "cannot read as an image"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_bad_file_is_a_source_error(tmp_path: Path, name: str) -> None:
+    content, message = BAD_FILES[name]
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(SourceError, match=message):
+        open_source(path)
+
+
+def test_directory_is_a_source_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="is a directory"):
+        open_source(tmp_path)
+
+
+def test_truncated_video_gives_the_frames_it_has(tmp_path: Path) -> None:
+    path = write_video(tmp_path / "clip.avi", n=30)
+    data = path.read_bytes()
+    cut = tmp_path / "cut.avi"
+    cut.write_bytes(data[: len(data) // 2])
+    with open_source(cut) as source:
+        frames = list(source)
+    assert 0 < len(frames) < 30
+
+
+def test_camera_that_does_not_exist_says_what_to_do() -> None:
+    with pytest.raises(SourceError, match="--source"):
+        open_source(97)
+
+
+def test_frame_refuses_a_wrong_image() -> None:
+    with pytest.raises(ValueError):
+        Frame(np.zeros((4, 4), np.uint8), 0, 0)
+    assert FALLBACK_FPS == 30.0
