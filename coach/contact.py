@@ -1,0 +1,159 @@
+"""Contact stage: where the working hand touches the foot, in foot coordinates.
+
+From the tracked hands and the foot's pixel-to-(u, v) mapping, each frame gets
+a :class:`Contact`: three points of the working hand (thumb tip, fingertip
+centroid, palm centre) in foot lengths, and whether the hand is on the foot.
+When both hands are on the foot, the one that moves is working and the still
+one is holding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from coach.hands import Hands
+from coach.landmarks import HandLandmark
+
+L = HandLandmark
+
+POINTS: tuple[str, ...] = ("thumb", "fingers", "palm")
+_FINGERTIPS = [L.INDEX_TIP, L.MIDDLE_TIP, L.RING_TIP]
+_PALM = [L.WRIST, L.INDEX_MCP, L.MIDDLE_MCP, L.RING_MCP, L.PINKY_MCP]
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The working hand's contact with the foot in one frame.
+
+    Attributes:
+        t_ms: the frame's timestamp.
+        present: a working hand is on the foot (the points below mean something).
+        uv: (3, 2) float64 foot coordinates of the thumb tip, the fingertip
+            centroid (index, middle, ring) and the palm centre, in that order
+            (see :data:`POINTS`); NaN when not present.
+        hand_id: track id of the working hand, -1 when none.
+        holding: a second hand is on the foot too.
+    """
+
+    t_ms: int
+    present: bool
+    uv: np.ndarray
+    hand_id: int = -1
+    holding: bool = False
+
+    def __post_init__(self) -> None:
+        if self.uv.shape != (3, 2):
+            raise ValueError(f"Contact.uv must be (3, 2), got {self.uv.shape}")
+
+    @classmethod
+    def empty(cls, t_ms: int) -> Contact:
+        return cls(t_ms, False, np.full((3, 2), np.nan))
+
+    def point(self, name: str) -> np.ndarray:
+        """(2,) foot coordinates of "thumb", "fingers" or "palm"."""
+        return self.uv[POINTS.index(name)]
+
+
+@dataclass(frozen=True)
+class ContactConfig:
+    """How the working hand is chosen and when it counts as on the foot.
+
+    Attributes:
+        margin_fl: how far outside the foot's outline (in foot lengths) a point
+            may be and still touch it (fingers wrap round the edges).
+        motion_window_s: time over which each hand's movement is compared.
+        still_ratio: a hand moving less than this fraction of the other's
+            movement is the holding hand.
+    """
+
+    margin_fl: float = 0.08
+    motion_window_s: float = 0.6
+    still_ratio: float = 0.6
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.margin_fl <= 0.5:
+            raise ValueError("margin_fl must be within 0-0.5 foot lengths")
+        if self.motion_window_s <= 0 or not 0 < self.still_ratio <= 1:
+            raise ValueError("motion_window_s must be > 0 and still_ratio within (0, 1]")
+
+
+def hand_points_px(hands: Hands) -> np.ndarray:
+    """(n, 3, 2) pixel positions of thumb tip, fingertip centroid and palm centre per hand."""
+    if len(hands) == 0:
+        return np.zeros((0, 3, 2), np.float64)
+    thumb = hands.xy[:, L.THUMB_TIP]
+    fingers = hands.xy[:, _FINGERTIPS].mean(axis=1)
+    palm = hands.xy[:, _PALM].mean(axis=1)
+    return np.stack([thumb, fingers, palm], axis=1).astype(np.float64)
+
+
+@dataclass
+class ContactTracker:
+    """Chooses the working hand each frame and maps its points onto the foot.
+
+    Args:
+        config: contact settings.
+    """
+
+    config: ContactConfig = field(default_factory=ContactConfig)
+
+    def __post_init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self._history: dict[int, list[tuple[float, np.ndarray]]] = {}
+
+    def _motion(self, hand_id: int, t_s: float, palm_uv: np.ndarray) -> float:
+        """Mean speed of a hand's palm over the recent window, foot lengths per second."""
+        track = self._history.setdefault(hand_id, [])
+        track.append((t_s, palm_uv))
+        while track and track[0][0] < t_s - self.config.motion_window_s:
+            track.pop(0)
+        if len(track) < 2:
+            return 0.0
+        pts = np.array([p for _, p in track])
+        span = track[-1][0] - track[0][0]
+        return float(np.linalg.norm(np.diff(pts, axis=0), axis=1).sum() / max(span, 1e-6))
+
+    def update(self, hands: Hands, to_uv: Callable[[np.ndarray], np.ndarray] | None, t_ms: int) -> Contact:
+        """The contact for one frame.
+
+        Args:
+            hands: the hands that are hands (the foot's false detections already removed).
+            to_uv: the foot's mapping from (n, 2) pixels to (n, 2) foot
+                coordinates, or None when no foot is found.
+            t_ms: the frame's timestamp.
+        """
+        if to_uv is None or len(hands) == 0:
+            self._forget(set())
+            return Contact.empty(t_ms)
+        pts = hand_points_px(hands)
+        uv = to_uv(pts.reshape(-1, 2)).reshape(len(hands), 3, 2)
+        m = self.config.margin_fl
+        inside = (uv[..., 0] >= -m) & (uv[..., 0] <= 1 + m) & (uv[..., 1] >= -m) & (uv[..., 1] <= 1 + m)
+        on_foot = inside.any(axis=1)
+        t_s = t_ms / 1000.0
+        motion = np.array([self._motion(int(hands.ids[i]), t_s, uv[i, 2]) for i in range(len(hands))])
+        self._forget({int(i) for i in hands.ids})
+        candidates = np.flatnonzero(on_foot)
+        if len(candidates) == 0:
+            return Contact.empty(t_ms)
+        if len(candidates) == 1:
+            k = int(candidates[0])
+        else:
+            order = candidates[np.argsort(-motion[candidates])]
+            first, second = int(order[0]), int(order[1])
+            if motion[second] >= self.config.still_ratio * motion[first]:
+                # Both move alike: the hand with more of its points on the foot works.
+                k = first if inside[first].sum() >= inside[second].sum() else second
+            else:
+                k = first
+        return Contact(t_ms, True, uv[k], int(hands.ids[k]), holding=len(candidates) > 1)
+
+    def _forget(self, keep: set[int]) -> None:
+        for hand_id in list(self._history):
+            if hand_id not in keep:
+                del self._history[hand_id]

@@ -1,0 +1,69 @@
+"""Analytic contact tracks for stroke tests: each stroke drawn from its definition in the spec."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from coach.contact import Contact
+
+FPS = 30.0
+# Offsets of the fingers and palm from the thumb tip, in foot lengths (a hand lying along the foot).
+FINGER_OFFSET = np.array([0.06, 0.12])
+PALM_OFFSET = np.array([-0.05, 0.10])
+
+
+def _hand(thumb: np.ndarray, move_hand: float = 1.0) -> np.ndarray:
+    """(n, 3, 2): thumb, fingers and palm; the hand follows the thumb by ``move_hand``."""
+    base = thumb[:1] + (thumb - thumb[:1]) * move_hand
+    return np.stack([thumb, base + FINGER_OFFSET, base + PALM_OFFSET], axis=1)
+
+
+def circles(seconds: float, rate_hz: float, centre=(0.45, 0.3), diameter=0.1) -> np.ndarray:
+    t = np.arange(0, seconds, 1 / FPS)
+    r = diameter / 2
+    thumb = np.stack([centre[0] + r * np.cos(2 * math.pi * rate_hz * t),
+                      centre[1] + r * np.sin(2 * math.pi * rate_hz * t)], axis=1)  # fmt: skip
+    return _hand(thumb, move_hand=0.3)
+
+
+def press(seconds: float, spot=(0.5, 0.3)) -> np.ndarray:
+    n = int(seconds * FPS)
+    return _hand(np.tile(np.array(spot, float), (n, 1)))
+
+
+def glide(speed_fl_s: float, u0=0.1, u1=0.8, v=0.4) -> np.ndarray:
+    seconds = abs(u1 - u0) / speed_fl_s
+    t = np.arange(0, seconds, 1 / FPS)
+    u = u0 + (u1 - u0) * t / seconds
+    return _hand(np.stack([u, np.full_like(u, v)], axis=1))
+
+
+def knead(seconds: float, rate_hz: float, u=0.45, amplitude=0.12) -> np.ndarray:
+    t = np.arange(0, seconds, 1 / FPS)
+    v = 0.45 + amplitude / 2 * np.sin(2 * math.pi * rate_hz * t)
+    return _hand(np.stack([np.full_like(v, u), v], axis=1))
+
+
+def toe_work(seconds: float, rate_hz: float) -> np.ndarray:
+    t = np.arange(0, seconds, 1 / FPS)
+    v = 0.45 + 0.15 * np.sin(2 * math.pi * rate_hz * t)
+    u = 0.84 + 0.02 * np.sin(4 * math.pi * rate_hz * t)
+    return _hand(np.stack([u, v], axis=1) - FINGER_OFFSET)
+
+
+def absent(seconds: float) -> np.ndarray:
+    return np.full((int(seconds * FPS), 3, 2), np.nan)
+
+
+def contacts(*parts: np.ndarray, noise_fl: float = 0.004, seed: int = 0) -> list[Contact]:
+    """Concatenates stroke parts into one contact per frame, with tracker-like noise."""
+    rng = np.random.default_rng(seed)
+    uv = np.concatenate(parts)
+    out = []
+    for i, p in enumerate(uv):
+        present = not np.isnan(p).any()
+        jitter = rng.normal(0, noise_fl, size=(3, 2)) if present else 0.0
+        out.append(Contact(round(i * 1000 / FPS), present, p + jitter, 0 if present else -1))
+    return out

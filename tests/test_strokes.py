@@ -1,0 +1,91 @@
+"""Stroke rules on analytic contact tracks whose truth is known exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.strokes import ContactTrack, Stroke, StrokeConfig, StrokeEngine, segment_strokes
+from tests import strokes_tracks as tr
+
+
+def offline(*parts, **kw) -> list[Stroke]:
+    return segment_strokes(ContactTrack.from_contacts(tr.contacts(*parts, **kw)))
+
+
+@pytest.mark.parametrize("rate", [0.6, 1.0, 1.4, 2.5])
+def test_thumb_circles_and_their_rate(rate: float) -> None:
+    strokes = offline(tr.absent(1), tr.circles(6, rate), tr.absent(1))
+    assert [s.type for s in strokes] == ["thumb_circles"]
+    s = strokes[0]
+    assert s.rate_hz == pytest.approx(rate, rel=0.1)
+    assert s.zone == "arch" and s.direction is None and s.speed_fl_s is None
+    assert s.start_s == pytest.approx(1.0, abs=0.5) and s.end_s == pytest.approx(7.0, abs=0.5)
+
+
+@pytest.mark.parametrize("speed", [0.08, 0.25, 0.8])
+def test_glides_speed_and_direction(speed: float) -> None:
+    strokes = offline(tr.absent(0.5), tr.glide(speed), tr.absent(0.5), tr.glide(speed, u0=0.8, u1=0.15))
+    assert [s.type for s in strokes] == ["glide", "glide"]
+    assert [s.direction for s in strokes] == ["heel_to_toe", "toe_to_heel"]
+    for s in strokes:
+        assert s.speed_fl_s == pytest.approx(speed, rel=0.15)
+
+
+def test_press_and_its_hold() -> None:
+    strokes = offline(tr.absent(1), tr.press(4, spot=(0.68, 0.5)), tr.absent(1))
+    assert [s.type for s in strokes] == ["press"]
+    assert strokes[0].hold_s == pytest.approx(4.0, abs=0.4) and strokes[0].zone == "ball"
+
+
+@pytest.mark.parametrize("rate", [0.6, 1.0, 1.8])
+def test_knead_across_the_foot(rate: float) -> None:
+    strokes = offline(tr.absent(1), tr.knead(6, rate), tr.absent(1))
+    assert [s.type for s in strokes] == ["knead"]
+    assert strokes[0].rate_hz == pytest.approx(rate, rel=0.1)
+
+
+def test_toe_work() -> None:
+    strokes = offline(tr.absent(1), tr.toe_work(5, 1.0), tr.absent(1))
+    assert [s.type for s in strokes] == ["toe_work"] and strokes[0].zone == "toes"
+
+
+def test_a_routine_in_sequence() -> None:
+    strokes = offline(
+        tr.glide(0.2), tr.absent(0.7), tr.circles(5, 1.0), tr.absent(0.7), tr.press(3), tr.absent(0.7),
+        tr.knead(5, 0.8), tr.absent(0.7), tr.toe_work(4, 1.2),
+    )  # fmt: skip
+    assert [s.type for s in strokes] == ["glide", "thumb_circles", "press", "knead", "toe_work"]
+
+
+def test_hands_off_the_foot_is_no_stroke() -> None:
+    assert offline(tr.absent(5)) == []
+
+
+def test_live_engine_names_a_cyclic_stroke_within_a_second() -> None:
+    engine = StrokeEngine()
+    named_at = None
+    for c in tr.contacts(tr.absent(1), tr.circles(5, 1.0)):
+        state = engine.update(c)
+        if named_at is None and state.type == "thumb_circles":
+            named_at = c.t_ms / 1000
+    assert named_at is not None and named_at - 1.0 <= 1.0
+    strokes = engine.finish()
+    assert [s.type for s in strokes] == ["thumb_circles"]
+
+
+def test_live_engine_sees_a_rushed_glide_quickly() -> None:
+    engine = StrokeEngine()
+    seen = None
+    for c in tr.contacts(tr.absent(0.5), tr.glide(0.8)):
+        state = engine.update(c)
+        if seen is None and state.type == "glide":
+            seen = (c.t_ms / 1000, state.speed_fl_s)
+    assert seen is not None and seen[0] - 0.5 <= 1.0
+    assert seen[1] > 0.4  # already judged too fast
+
+
+def test_config_is_checked() -> None:
+    with pytest.raises(ValueError):
+        StrokeConfig(press_drift_fl=0)
+    with pytest.raises(ValueError):
+        StrokeConfig(live_window_s=3.0, window_s=2.0)
