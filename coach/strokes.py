@@ -8,7 +8,7 @@ decision is a readable rule over transparent measurements (:mod:`coach.motion`):
   one direction, in a nearly straight line;
 - ``thumb_circles``: the thumb tip repeats small, round loops;
 - ``knead``: the hand oscillates across the foot (along ``v``);
-- ``toe_work``: the fingers work in the toes zone;
+- ``toe_work``: the thumb works in the toes zone;
 - anything else is no stroke.
 
 The same rules run offline over a whole recording (:func:`segment_strokes`,
@@ -28,14 +28,14 @@ from coach.contact import POINTS, Contact
 from coach.motion import Oscillation, detrend, max_drift, oscillation, path_length, smooth
 from coach.vocabulary import STROKE_TYPES, zone_of
 
-_T, _F, _P = (POINTS.index(p) for p in ("thumb", "fingers", "palm"))
+_T, _P = POINTS.index("thumb"), POINTS.index("palm")
 # Which of the hand's points a stroke is done with (its zone and contact).
 PRIMARY_POINT: dict[str, str] = {
     "glide": "palm",
     "thumb_circles": "thumb",
     "press": "thumb",
     "knead": "palm",
-    "toe_work": "fingers",
+    "toe_work": "thumb",
 }
 
 
@@ -58,7 +58,7 @@ class StrokeConfig:
         circle_min_circularity: how round a thumb loop must be (0 line, 1 circle).
         circle_max_size_fl: largest thumb loop (spec: ~0.15 FL diameter, plus slack).
         knead_min_across: share of a knead's movement that is across the foot (v).
-        toe_min_u: the fingers' median u for toe work (spec: toes zone from 0.78).
+        toe_min_u: the thumb's median u for toe work (spec: toes zone from 0.78).
         min_stroke_s: shorter segments are not strokes.
     """
 
@@ -207,12 +207,12 @@ def classify_window(t: np.ndarray, uv: np.ndarray, config: StrokeConfig) -> Wind
     """
     if len(t) < 4:
         return WindowVerdict(None, 0.0)
-    thumb, fingers, palm = uv[:, _T], uv[:, _F], uv[:, _P]
+    thumb, palm = uv[:, _T], uv[:, _P]
     drift = max_drift(thumb)
     if drift < config.press_drift_fl and max_drift(palm) < 2 * config.press_drift_fl:
         return WindowVerdict("press", 1.0 - 0.5 * drift / config.press_drift_fl)
-    if np.median(fingers[:, 0]) >= config.toe_min_u and np.median(thumb[:, 0]) >= config.toe_min_u - 0.1:
-        osc = oscillation(t, fingers)
+    if np.median(thumb[:, 0]) >= config.toe_min_u:
+        osc = oscillation(t, thumb)
         return WindowVerdict("toe_work", 0.6 + 0.4 * min(1.0, osc.strength), osc)
     osc_t = oscillation(t, thumb)
     if (

@@ -50,7 +50,7 @@ def toe_work(seconds: float, rate_hz: float) -> np.ndarray:
     t = np.arange(0, seconds, 1 / FPS)
     v = 0.45 + 0.15 * np.sin(2 * math.pi * rate_hz * t)
     u = 0.84 + 0.02 * np.sin(4 * math.pi * rate_hz * t)
-    return _hand(np.stack([u, v], axis=1) - FINGER_OFFSET)
+    return _hand(np.stack([u, v], axis=1))
 
 
 def absent(seconds: float) -> np.ndarray:
