@@ -1,0 +1,86 @@
+"""The scorer, on hand-made truth and measurements whose scores are known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coach.evaluate import CLASSES, EvalTargets, score
+
+
+def timeline(spec: list[tuple[float, float, str | None, str | None]], fps: float = 10.0) -> list[dict]:
+    """Rows at ``fps`` from (start, end, stroke, zone) pieces."""
+    rows = []
+    for start, end, stroke, zone in spec:
+        for t in np.arange(start, end, 1 / fps):
+            rows.append({"t_s": round(float(t), 3), "stroke": stroke, "zone": zone,
+                         "contact": None if zone is None else [0.5, 0.5]})  # fmt: skip
+    return rows
+
+
+def stroke(start: float, end: float, kind: str, zone: str, **kw) -> dict:
+    base = {"start_s": start, "end_s": end, "type": kind, "zone": zone, "confidence": 1.0,
+            "direction": None, "rate_hz": None, "speed_fl_s": None, "hold_s": None}  # fmt: skip
+    return base | kw
+
+
+TRUTH = {
+    "timeline": timeline([(0, 5, "thumb_circles", "arch"), (5, 6, None, None), (6, 10, "glide", "ball")]),
+    "strokes": [
+        stroke(0, 5, "thumb_circles", "arch", rate_hz=1.0),
+        stroke(6, 10, "glide", "ball", speed_fl_s=0.2, direction="heel_to_toe"),
+    ],
+}
+
+
+def test_perfect_measurement_scores_perfectly() -> None:
+    s = score(TRUTH, TRUTH)
+    assert s.macro_f1 == 1.0 and s.zone_accuracy == 1.0
+    assert s.coverage_error_points == 0.0 and s.rate_error == 0.0 and s.speed_error == 0.0
+    assert all(EvalTargets().met(s).values())
+
+
+def test_wrong_type_and_zone_and_rates_are_counted() -> None:
+    measured = {
+        "timeline": timeline(
+            [
+                (0, 2.5, "thumb_circles", "arch"),
+                (2.5, 5, "knead", "heel"),
+                (5, 6, None, None),
+                (6, 10, "glide", "ball"),
+            ]
+        ),
+        "strokes": [
+            stroke(0, 2.5, "thumb_circles", "arch", rate_hz=1.2),
+            stroke(2.5, 5, "knead", "heel", rate_hz=1.0),
+            stroke(6, 10, "glide", "ball", speed_fl_s=0.3, direction="heel_to_toe"),
+        ],
+    }
+    s = score(TRUTH, measured)
+    per = s.per_type()
+    assert per["thumb_circles"].precision == 1.0 and per["thumb_circles"].recall == pytest.approx(0.5)
+    assert per["glide"].f1 == 1.0
+    assert s.macro_f1 == pytest.approx((2 / 3 + 1.0) / 2)
+    assert s.zone_accuracy == pytest.approx((25 + 40) / 90)
+    assert s.rate_error == pytest.approx(0.2) and s.speed_error == pytest.approx(0.5)
+    # Truth: arch 5 s, ball 4 s; measured: arch 2.5 s, heel 2.5 s, ball 4 s.
+    truth_share = np.array([0, 5, 0, 4, 0]) / 9
+    meas_share = np.array([2.5, 2.5, 0, 4, 0]) / 9
+    assert s.coverage_error_points == pytest.approx(np.mean(np.abs(truth_share - meas_share)) * 100)
+    assert s.confusion[CLASSES.index("thumb_circles"), CLASSES.index("knead")] == 25
+    assert not EvalTargets().met(s)["macro_f1"]
+
+
+def test_nothing_measured() -> None:
+    s = score(TRUTH, {"timeline": [], "strokes": []})
+    assert s.macro_f1 == 0.0 and s.zone_accuracy == 0.0
+    assert s.rate_error is None and s.missed_rates == 1 and s.missed_speeds == 1
+    assert not any(EvalTargets().met(s).values())
+
+
+def test_scores_pool_over_clips_and_serialise() -> None:
+    pooled = score(TRUTH, TRUTH) + score(TRUTH, TRUTH)
+    assert pooled.clips == 2 and pooled.confusion.sum() == 2 * len(TRUTH["timeline"])
+    doc = pooled.to_json()
+    assert doc["macro_f1"] == 1.0 and doc["per_type"]["glide"]["frames"] == 80
+    assert doc["confusion"]["classes"][-1] == "none"
