@@ -1,0 +1,827 @@
+"""Foot stage: where the foot is, which end is the heel, which side is the arch.
+
+Each frame gets a :class:`Foot`: found or not, its outline, the heel and toe
+points, which side is lateral, and a :class:`FootMap` that turns pixels into the
+spec's foot coordinates ``(u, v)`` and back (pure numpy, no OpenCV).
+
+How the foot is found (see ``docs/foot.md``):
+
+1. **Segmentation** (:func:`segment_foot`): GrabCut on a downscaled frame, with
+   the frame's border band and the tracked hands (dilated hull of the
+   landmarks plus a forearm stub) marked as background. The graph cut's
+   boundary term severs the leg where it is narrowest, near the ankle; a leg
+   that survives is cut where it leaves the picture (:func:`cut_leg`).
+2. **Geometry** (:func:`measure_foot`): the principal axis of the mask; the toe
+   end from the toe gaps (convexity defects), the width profile and the leg;
+   heel and toe are the outline's extreme points along the axis; the lateral
+   side from the slope of the toe line (the big toe reaches furthest).
+3. **Tracking** (:class:`FootTracker`): re-detection while the hands leave the
+   foot visible, and between re-detections a similarity transform from
+   optical flow on foot pixels outside the hands. Heel/toe stay consistent from
+   frame to frame and the side is a vote over time.
+4. **The foot is not a hand** (:func:`reject_foot_hands`): MediaPipe fires on a
+   bare foot with its toes up as if it were a hand. A detection lying on the
+   foot with no wrist and forearm leaving the foot, or one that mimics the
+   foot (fingertips on the toe tips, pointing along the foot), is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import cv2
+import numpy as np
+
+from coach.hands import Hands
+from coach.landmarks import FINGERTIPS, HandLandmark
+from coach.sources import Frame
+
+L = HandLandmark
+
+SIDES: tuple[str, ...] = ("left", "right")
+VIEWS: tuple[str, ...] = ("sole", "top")
+_FINGERTIPS = list(FINGERTIPS)
+
+
+# ---------------------------------------------------------------------------
+# Configuration
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FootConfig:
+    """How the foot is found, measured and tracked.
+
+    Sizes are fractions of the image or foot lengths (FL), never pixels.
+
+    Attributes:
+        view: "sole" (the primary set-up: the sole faces the camera) or "top".
+            Together with the lateral side found in the picture it tells a left
+            foot from a right one.
+        side: "left" or "right" to state which foot it is (``--side``); None to
+            find it from the toes.
+        work_size: longest side, in pixels, of the downscaled copy segmentation
+            runs on (a speed/detail trade-off, not a threshold).
+        border_band: width of the frame border taken as background, as a
+            fraction of the shorter image side. The leg crosses it and is cut.
+        grabcut_iterations: GrabCut refinement passes.
+        min_area: smallest foot, as a fraction of the image area.
+        max_area: largest foot, as a fraction of the image area.
+        min_elongation: smallest length / mean width of a plausible foot.
+        max_elongation: largest length / mean width of a plausible foot.
+        min_contrast: smallest colour difference (CIELAB units) between the
+            foot and the ring around it; below it the "foot" is noise on a
+            plain picture.
+        outline_points: points in the reported outline.
+        profile_bins: samples along ``u`` of the width profile behind ``v``.
+        hand_margin: how far around a hand's landmark hull is masked, in palm sizes.
+        forearm_length: length of the forearm stub masked beyond the wrist, palm sizes.
+        forearm_width: its width, palm sizes.
+        redetect_every: frames between re-detections while tracking.
+        max_hand_cover: re-detect only when the hands cover at most this
+            fraction of the foot (segmenting a foot under two hands loses it).
+        min_flow_points: fewest tracked points for an optical-flow update.
+        min_iou_consistent: a re-detection overlapping the tracked foot less
+            than this is treated as a jump and needs a second look to be trusted.
+        side_min_confidence: below it ``Foot.side`` is None (the coach asks).
+        side_votes: frames over which the lateral-side evidence is averaged.
+        confidence_decay: factor per frame applied to the confidence while the
+            foot is only tracked (never re-detected).
+        lost_confidence: below this the foot counts as lost (found=False).
+        reject_inside: fraction of a detection's landmarks inside the foot for
+            it to be a suspect.
+        forearm_reach: how far beyond the wrist a real forearm must leave the
+            foot, in FL.
+        mimic_angle_deg: a suspect pointing along the heel-to-toe axis within
+            this angle, with its fingertips on the toe tips, mimics the foot.
+    """
+
+    view: str = "sole"
+    side: str | None = None
+    work_size: int = 320
+    border_band: float = 0.04
+    grabcut_iterations: int = 4
+    min_area: float = 0.01
+    max_area: float = 0.7
+    min_elongation: float = 1.3
+    max_elongation: float = 7.0
+    min_contrast: float = 6.0
+    outline_points: int = 128
+    profile_bins: int = 41
+    hand_margin: float = 0.25
+    forearm_length: float = 2.5
+    forearm_width: float = 0.9
+    redetect_every: int = 15
+    max_hand_cover: float = 0.15
+    min_flow_points: int = 8
+    min_iou_consistent: float = 0.5
+    side_min_confidence: float = 0.5
+    side_votes: int = 30
+    confidence_decay: float = 0.995
+    lost_confidence: float = 0.15
+    reject_inside: float = 0.85
+    forearm_reach: float = 0.6
+    mimic_angle_deg: float = 35.0
+
+    def __post_init__(self) -> None:
+        if self.view not in VIEWS:
+            raise ValueError(f"view must be one of {VIEWS}, got {self.view!r}")
+        if self.side is not None and self.side not in SIDES:
+            raise ValueError(f"side must be one of {SIDES} or None, got {self.side!r}")
+        if not 64 <= self.work_size <= 2048:
+            raise ValueError(f"work_size must be 64-2048 pixels, got {self.work_size}")
+        if not 0.0 < self.border_band < 0.3:
+            raise ValueError(f"border_band must be within (0, 0.3) of the image, got {self.border_band}")
+        if self.grabcut_iterations < 1:
+            raise ValueError("grabcut_iterations must be at least 1")
+        if not 0.0 < self.min_area < self.max_area <= 1.0:
+            raise ValueError("need 0 < min_area < max_area <= 1 (fractions of the image)")
+        if not 1.0 <= self.min_elongation < self.max_elongation:
+            raise ValueError("need 1 <= min_elongation < max_elongation")
+        if self.outline_points < 16 or self.profile_bins < 5:
+            raise ValueError("outline_points must be >= 16 and profile_bins >= 5")
+        if self.redetect_every < 1 or self.min_flow_points < 3 or self.side_votes < 1:
+            raise ValueError("redetect_every and side_votes must be >= 1, min_flow_points >= 3")
+        for name in (
+            "max_hand_cover",
+            "min_iou_consistent",
+            "side_min_confidence",
+            "confidence_decay",
+            "lost_confidence",
+            "reject_inside",
+        ):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be within 0-1, got {value}")
+        for name in ("hand_margin", "forearm_length", "forearm_width", "forearm_reach", "min_contrast"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
+        if not 0 < self.mimic_angle_deg < 90:
+            raise ValueError("mimic_angle_deg must be within (0, 90)")
+
+
+# ---------------------------------------------------------------------------
+# The mapping: pixels <-> (u, v)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FootMap:
+    """Pixels to foot coordinates and back, for one frame. Pure numpy.
+
+    ``u`` runs along the heel-to-toe axis, 0 at ``heel`` and 1 at ``toe``.
+    Across it, ``s`` is the signed distance (FL) towards the lateral side; the
+    outline gives the medial and lateral edges at each ``u`` and
+    ``v = (s - medial(u)) / (lateral(u) - medial(u))``: 0 on the medial edge,
+    1 on the lateral edge. Points off the foot get ``v`` outside 0-1 and
+    ``u`` outside 0-1; nothing is clipped.
+
+    Attributes:
+        heel: (2,) float64 back of the heel, px.
+        toe: (2,) float64 tip of the longest toe, px.
+        lateral_sign: +1 when the lateral side is 90 degrees clockwise of the
+            heel-to-toe direction in the picture (x right, y down), else -1.
+        u_table: (m,) float64 increasing samples of u in 0-1.
+        medial: (m,) float64 s of the medial edge at each u, FL.
+        lateral: (m,) float64 s of the lateral edge at each u, FL.
+    """
+
+    heel: np.ndarray
+    toe: np.ndarray
+    lateral_sign: int
+    u_table: np.ndarray
+    medial: np.ndarray
+    lateral: np.ndarray
+
+    def __post_init__(self) -> None:
+        if np.shape(self.heel) != (2,) or np.shape(self.toe) != (2,):
+            raise ValueError("FootMap.heel and toe must be (2,) pixels")
+        if self.lateral_sign not in (-1, 1):
+            raise ValueError(f"FootMap.lateral_sign must be +1 or -1, got {self.lateral_sign}")
+        m = len(self.u_table)
+        if m < 2 or self.medial.shape != (m,) or self.lateral.shape != (m,):
+            raise ValueError("FootMap.u_table, medial and lateral must be (m,) with m >= 2")
+        if not np.all(self.lateral > self.medial):
+            raise ValueError("FootMap: the lateral edge must lie on the lateral side of the medial edge")
+        if self.length_px < 1.0:
+            raise ValueError("FootMap: heel and toe are less than a pixel apart")
+
+    @classmethod
+    def from_outline(
+        cls,
+        outline: np.ndarray,
+        heel: np.ndarray,
+        toe: np.ndarray,
+        lateral_sign: int,
+        bins: int = 41,
+        min_half_width: float = 0.02,
+    ) -> FootMap:
+        """Measures the medial and lateral edges of an outline along the axis.
+
+        Args:
+            outline: (k, 2) closed polygon, px.
+            heel: (2,) px.
+            toe: (2,) px.
+            lateral_sign: see the class docstring.
+            bins: samples of u in 0-1.
+            min_half_width: smallest half-width in FL, so ``v`` stays defined at
+                the very heel and toe tips.
+
+        Returns:
+            The mapping.
+        """
+        heel = np.asarray(heel, np.float64)
+        toe = np.asarray(toe, np.float64)
+        u_table = np.linspace(0.0, 1.0, bins)
+        probe = cls(heel, toe, lateral_sign, u_table, np.full(bins, -0.2), np.full(bins, 0.2))
+        a_s = probe.to_as(np.asarray(outline, np.float64).reshape(-1, 2))
+        p0, p1 = a_s, np.roll(a_s, -1, axis=0)
+        lo, hi = np.minimum(p0[:, 0], p1[:, 0]), np.maximum(p0[:, 0], p1[:, 0])
+        # Where each edge of the polygon crosses each line u = const.
+        uu = u_table[None, :]
+        crosses = (lo[:, None] <= uu) & (uu <= hi[:, None]) & (hi - lo > 1e-12)[:, None]
+        frac = (uu - p0[:, :1]) / np.where(np.abs(p1[:, :1] - p0[:, :1]) > 1e-12, p1[:, :1] - p0[:, :1], 1.0)
+        s_at = p0[:, 1:2] + frac * (p1[:, 1:2] - p0[:, 1:2])
+        med = np.where(crosses, s_at, np.inf).min(axis=0)
+        lat = np.where(crosses, s_at, -np.inf).max(axis=0)
+        ok = np.isfinite(med) & np.isfinite(lat)
+        if ok.sum() >= 2:
+            med = np.interp(u_table, u_table[ok], med[ok])
+            lat = np.interp(u_table, u_table[ok], lat[ok])
+        else:
+            med, lat = np.full(bins, -0.15), np.full(bins, 0.15)
+        centre = (med + lat) / 2
+        half = np.maximum((lat - med) / 2, min_half_width)
+        return cls(heel, toe, lateral_sign, u_table, centre - half, centre + half)
+
+    @property
+    def length_px(self) -> float:
+        """The foot length (FL) in pixels."""
+        return float(np.hypot(*(self.toe - self.heel)))
+
+    def axes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(2,) unit vectors in the picture: heel-to-toe, and towards the lateral side."""
+        a = (self.toe - self.heel) / self.length_px
+        return a, self.lateral_sign * np.array([-a[1], a[0]])
+
+    def to_as(self, points_px: np.ndarray) -> np.ndarray:
+        """Pixels (n, 2) to the foot frame (a, s) in FL: along the axis and towards lateral."""
+        d = np.asarray(points_px, np.float64).reshape(-1, 2) - self.heel
+        ax, lat = self.axes()
+        return np.stack([d @ ax, d @ lat], axis=-1) / self.length_px
+
+    def to_uv(self, points_px: np.ndarray) -> np.ndarray:
+        """Pixels to foot coordinates.
+
+        Args:
+            points_px: (n, 2) pixels (any shape ending in 2 is flattened).
+
+        Returns:
+            (n, 2) float64 (u, v).
+        """
+        a_s = self.to_as(points_px)
+        u = a_s[:, 0]
+        med = np.interp(u, self.u_table, self.medial)
+        lat = np.interp(u, self.u_table, self.lateral)
+        return np.stack([u, (a_s[:, 1] - med) / (lat - med)], axis=-1)
+
+    def to_px(self, uv: np.ndarray) -> np.ndarray:
+        """Foot coordinates to pixels, the inverse of :meth:`to_uv`.
+
+        Args:
+            uv: (n, 2) foot coordinates.
+
+        Returns:
+            (n, 2) float64 pixels.
+        """
+        uv = np.asarray(uv, np.float64).reshape(-1, 2)
+        u = uv[:, 0]
+        med = np.interp(u, self.u_table, self.medial)
+        lat = np.interp(u, self.u_table, self.lateral)
+        s = med + uv[:, 1] * (lat - med)
+        ax, lt = self.axes()
+        return self.heel + self.length_px * (u[:, None] * ax + s[:, None] * lt)
+
+    def width_fl(self, u: float) -> float:
+        """Width of the foot at ``u``, in FL."""
+        return float(np.interp(u, self.u_table, self.lateral) - np.interp(u, self.u_table, self.medial))
+
+
+# ---------------------------------------------------------------------------
+# The stage's output
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Foot:
+    """The foot in one frame.
+
+    Attributes:
+        found: a foot is known in this frame; when False nothing below means
+            anything: no contact, no coverage.
+        outline: (k, 2) float32 closed outline, px (k = 0 when not found).
+        heel: (2,) float32 back of the heel, px (NaN when not found).
+        toe: (2,) float32 tip of the longest toe, px (NaN when not found).
+        lateral_sign: +1 when the lateral (little-toe) side is 90 degrees
+            clockwise of heel-to-toe in the picture, -1 when counter-clockwise,
+            0 when not found. The medial side is the other one.
+        side: "left" or "right" foot, or None while unsure (the coach asks).
+        side_confidence: 0-1, how sure the side is (1 when stated by the user).
+        confidence: 0-1, how sure the whole estimate is.
+        bbox: (4,) float32 x0, y0, x1, y1 of the outline, px.
+        image_size: (width, height) of the frame.
+        t_ms: the frame's timestamp.
+        view: "sole" or "top".
+        calibrated: heel and toe come from the user (clicks or ``--heel/--toe``).
+        detected: this frame was segmented (False: carried by tracking).
+        message: why no foot is found, for the user; empty when found.
+        map: the pixel-to-(u, v) mapping, or None when not found.
+    """
+
+    found: bool
+    outline: np.ndarray
+    heel: np.ndarray
+    toe: np.ndarray
+    lateral_sign: int
+    side: str | None
+    side_confidence: float
+    confidence: float
+    bbox: np.ndarray
+    image_size: tuple[int, int]
+    t_ms: int = 0
+    view: str = "sole"
+    calibrated: bool = False
+    detected: bool = False
+    message: str = ""
+    map: FootMap | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        k = self.outline.shape[0]
+        if self.outline.shape != (k, 2) or self.heel.shape != (2,) or self.toe.shape != (2,):
+            raise ValueError("Foot.outline must be (k, 2), heel and toe (2,)")
+        if self.bbox.shape != (4,):
+            raise ValueError("Foot.bbox must be (4,)")
+        if self.side is not None and self.side not in SIDES:
+            raise ValueError(f"Foot.side must be one of {SIDES} or None, got {self.side!r}")
+        if self.view not in VIEWS:
+            raise ValueError(f"Foot.view must be one of {VIEWS}, got {self.view!r}")
+        if self.found and (k < 3 or self.map is None or self.lateral_sign not in (-1, 1)):
+            raise ValueError("a found Foot needs an outline of 3+ points, a map and lateral_sign +-1")
+
+    @classmethod
+    def empty(cls, image_size: tuple[int, int], t_ms: int = 0, message: str = "", view: str = "sole") -> Foot:
+        """No foot: found False, empty arrays, never None."""
+        nan2 = np.full(2, np.nan, np.float32)
+        return cls(
+            found=False,
+            outline=np.zeros((0, 2), np.float32),
+            heel=nan2,
+            toe=nan2.copy(),
+            lateral_sign=0,
+            side=None,
+            side_confidence=0.0,
+            confidence=0.0,
+            bbox=np.zeros(4, np.float32),
+            image_size=image_size,
+            t_ms=t_ms,
+            view=view,
+            message=message
+            or "no foot found: put the whole bare foot in the picture, sole to the camera, hands away",
+        )
+
+    @classmethod
+    def build(
+        cls,
+        outline: np.ndarray,
+        heel: np.ndarray,
+        toe: np.ndarray,
+        lateral_sign: int,
+        image_size: tuple[int, int],
+        *,
+        side: str | None = None,
+        side_confidence: float = 0.0,
+        confidence: float = 1.0,
+        t_ms: int = 0,
+        view: str = "sole",
+        calibrated: bool = False,
+        detected: bool = False,
+        bins: int = 41,
+    ) -> Foot:
+        """A found foot, with its mapping measured from the outline.
+
+        Args:
+            outline: (k, 2) px.
+            heel: (2,) px.
+            toe: (2,) px.
+            lateral_sign: +1 or -1 (see the class docstring).
+            image_size: (width, height).
+            side: which foot, or None.
+            side_confidence: 0-1.
+            confidence: 0-1.
+            t_ms: timestamp.
+            view: "sole" or "top".
+            calibrated: heel and toe given by the user.
+            detected: segmented in this frame.
+            bins: samples of the width profile.
+        """
+        outline = np.asarray(outline, np.float32).reshape(-1, 2)
+        heel = np.asarray(heel, np.float32).reshape(2)
+        toe = np.asarray(toe, np.float32).reshape(2)
+        fmap = FootMap.from_outline(outline, heel, toe, int(lateral_sign), bins=bins)
+        bbox = np.concatenate([outline.min(axis=0), outline.max(axis=0)]).astype(np.float32)
+        return cls(
+            found=True,
+            outline=outline,
+            heel=heel,
+            toe=toe,
+            lateral_sign=int(lateral_sign),
+            side=side,
+            side_confidence=float(side_confidence),
+            confidence=float(np.clip(confidence, 0.0, 1.0)),
+            bbox=bbox,
+            image_size=image_size,
+            t_ms=t_ms,
+            view=view,
+            calibrated=calibrated,
+            detected=detected,
+            map=fmap,
+        )
+
+    @property
+    def length_px(self) -> float:
+        """The foot length (FL) in pixels; 0 when not found."""
+        return float(np.hypot(*(self.toe - self.heel))) if self.found else 0.0
+
+    def to_uv(self, points_px: np.ndarray) -> np.ndarray:
+        """(n, 2) pixels to (n, 2) foot coordinates; NaN when no foot is found."""
+        pts = np.asarray(points_px, np.float64).reshape(-1, 2)
+        if self.map is None:
+            return np.full(pts.shape, np.nan)
+        return self.map.to_uv(pts)
+
+    def to_px(self, uv: np.ndarray) -> np.ndarray:
+        """(n, 2) foot coordinates to (n, 2) pixels; NaN when no foot is found."""
+        uv = np.asarray(uv, np.float64).reshape(-1, 2)
+        if self.map is None:
+            return np.full(uv.shape, np.nan)
+        return self.map.to_px(uv)
+
+    def mask(self, dilate_fl: float = 0.0) -> np.ndarray:
+        """(h, w) bool: the inside of the outline, grown by ``dilate_fl`` foot lengths."""
+        w, h = self.image_size
+        m = np.zeros((h, w), np.uint8)
+        if not self.found:
+            return m.astype(bool)
+        cv2.fillPoly(m, [np.round(self.outline).astype(np.int32)], 1)
+        r = round(dilate_fl * self.length_px)
+        if r > 0:
+            m = cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+        return m.astype(bool)
+
+    def contains(self, points_px: np.ndarray, margin_fl: float = 0.0) -> np.ndarray:
+        """(n,) bool: which points lie inside the outline (grown by ``margin_fl`` FL)."""
+        pts = np.asarray(points_px, np.float64).reshape(-1, 2)
+        if not self.found or len(pts) == 0:
+            return np.zeros(len(pts), bool)
+        poly = self.outline.reshape(-1, 1, 2).astype(np.float32)
+        d = np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), True) for x, y in pts])
+        return d >= -margin_fl * self.length_px
+
+    def with_side(self, side: str | None, side_confidence: float) -> Foot:
+        """The same foot with another side verdict."""
+        return replace(self, side=side, side_confidence=float(side_confidence))
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-ready summary for ``session.json`` (``foot: {found, ...}``)."""
+        if not self.found:
+            return {"found": False, "message": self.message}
+        return {
+            "found": True,
+            "heel": [round(float(x), 1) for x in self.heel],
+            "toe": [round(float(x), 1) for x in self.toe],
+            "length_px": round(self.length_px, 1),
+            "side": self.side,
+            "side_confidence": round(self.side_confidence, 3),
+            "lateral_sign": self.lateral_sign,
+            "view": self.view,
+            "confidence": round(self.confidence, 3),
+            "calibrated": self.calibrated,
+        }
+
+
+def side_from_lateral(lateral_sign: int, view: str) -> str:
+    """Which foot it is, from the lateral side in the picture and the view.
+
+    Seen from the top with the toes up, a right foot's little toe is on the
+    right (``lateral_sign`` +1); seen from the sole it is mirrored.
+    """
+    return "right" if (lateral_sign > 0) == (view == "top") else "left"
+
+
+def lateral_from_side(side: str, view: str) -> int:
+    """Inverse of :func:`side_from_lateral`."""
+    if side not in SIDES or view not in VIEWS:
+        raise ValueError(f"side must be one of {SIDES} and view one of {VIEWS}")
+    return 1 if (side == "right") == (view == "top") else -1
+
+
+# ---------------------------------------------------------------------------
+# Segmentation
+# ---------------------------------------------------------------------------
+
+
+def _disk(radius: int) -> np.ndarray:
+    r = max(1, int(radius))
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+
+
+def _largest_component(mask: np.ndarray) -> np.ndarray:
+    """The largest 8-connected component of a bool mask, holes filled."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros(mask.shape, bool)
+    blob = (labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))).astype(np.uint8)
+    contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    filled = np.zeros_like(blob)
+    cv2.drawContours(filled, contours, -1, 1, thickness=cv2.FILLED)
+    return filled.astype(bool)
+
+
+def _band(shape: tuple[int, int], width: int) -> np.ndarray:
+    band = np.zeros(shape, bool)
+    band[:width], band[-width:], band[:, :width], band[:, -width:] = True, True, True, True
+    return band
+
+
+def segment_foot(
+    image: np.ndarray, config: FootConfig | None = None, exclude: np.ndarray | None = None
+) -> np.ndarray:
+    """Segments the foot in one picture.
+
+    GrabCut with the frame's border band (and ``exclude``: the hands and their
+    forearms) as sure background and everything else as probable foreground;
+    the colour models settle on the foot, and the boundary term cuts the leg
+    where it narrows. The largest component is kept with its holes filled
+    (a hand lying on the sole leaves a hole).
+
+    Args:
+        image: (h, w, 3) uint8 BGR.
+        config: settings; defaults if None.
+        exclude: (h, w) bool pixels that are certainly not foot, or None.
+
+    Returns:
+        (h, w) bool foot mask (all False when nothing stands out).
+    """
+    cfg = config or FootConfig()
+    h, w = image.shape[:2]
+    scale = min(1.0, cfg.work_size / max(h, w))
+    size = (max(8, round(w * scale)), max(8, round(h * scale)))
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA) if scale < 1.0 else image
+    sh, sw = small.shape[:2]
+    gc = np.full((sh, sw), cv2.GC_PR_FGD, np.uint8)
+    band = max(2, round(cfg.border_band * min(sh, sw)))
+    gc[_band((sh, sw), band)] = cv2.GC_BGD
+    if exclude is not None and exclude.any():
+        ex = cv2.resize(exclude.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+        gc[ex] = cv2.GC_BGD
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    # GrabCut seeds its colour models with OpenCV's k-means; a fixed seed makes
+    # a recording analysed twice give the same foot.
+    cv2.setRNGSeed(0)
+    try:
+        cv2.grabCut(small, gc, None, bgd, fgd, cfg.grabcut_iterations, cv2.GC_INIT_WITH_MASK)
+    except cv2.error:
+        # Degenerate colour statistics (a flat picture): nothing stands out.
+        return np.zeros((h, w), bool)
+    fg = (gc == cv2.GC_FGD) | (gc == cv2.GC_PR_FGD)
+    blob = _largest_component(fg)
+    if not blob.any():
+        return np.zeros((h, w), bool)
+    # Smooth away single-pixel spurs and notches at the working scale.
+    r = max(1, round(0.01 * min(sh, sw)))
+    blob = cv2.morphologyEx(blob.astype(np.uint8), cv2.MORPH_OPEN, _disk(r)).astype(bool)
+    blob = _largest_component(blob)
+    if scale < 1.0:
+        up = cv2.resize(blob.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+        blob = up >= 0.5
+    return blob
+
+
+# ---------------------------------------------------------------------------
+# Geometry: axis, toe end, heel and toe points, lateral side
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FootShape:
+    """What the outline of one segmentation says, before tracking.
+
+    Attributes:
+        outline: (k, 2) float32 px, evenly spaced along the contour.
+        heel: (2,) float32 px.
+        toe: (2,) float32 px.
+        toe_confidence: 0-1, how sure the toe end is (0.5-ish is a coin toss).
+        lateral_sign: +1/-1, the lateral side found from the toe line.
+        lateral_confidence: 0-1.
+        area: pixels in the mask.
+        elongation: length / mean width.
+        contrast: CIELAB distance between the foot and the ring around it.
+    """
+
+    outline: np.ndarray
+    heel: np.ndarray
+    toe: np.ndarray
+    toe_confidence: float
+    lateral_sign: int
+    lateral_confidence: float
+    area: float
+    elongation: float
+    contrast: float
+
+    def flipped(self) -> FootShape:
+        """Heel and toe swapped (the lateral side is measured again by the caller)."""
+        return replace(self, heel=self.toe, toe=self.heel, toe_confidence=1.0 - self.toe_confidence)
+
+
+def _resample(contour: np.ndarray, n: int) -> np.ndarray:
+    """A closed contour resampled to ``n`` points evenly spaced along its length."""
+    c = contour.reshape(-1, 2).astype(np.float64)
+    closed = np.vstack([c, c[:1]])
+    dist = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(closed, axis=0), axis=1))])
+    at = np.linspace(0.0, dist[-1], n, endpoint=False)
+    return np.stack([np.interp(at, dist, closed[:, 0]), np.interp(at, dist, closed[:, 1])], axis=1)
+
+
+def _contrast(image: np.ndarray, mask: np.ndarray, length: float) -> float:
+    """CIELAB distance between the mean colour inside the mask and in a ring around it."""
+    r = max(2, round(0.06 * length))
+    ring = cv2.dilate(mask.astype(np.uint8), _disk(r)).astype(bool) & ~mask
+    if not ring.any() or not mask.any():
+        return 0.0
+    lab = cv2.cvtColor(image, cv2.COLOR_BGR2Lab).astype(np.float32)
+    return float(np.linalg.norm(lab[mask].mean(axis=0) - lab[ring].mean(axis=0)))
+
+
+def _toe_gaps(contour: np.ndarray, t: np.ndarray, length: float) -> tuple[float, float]:
+    """Depth of the toe gaps (convexity defects) near each end, in toe-gap units.
+
+    Args:
+        contour: (m, 2) int32 contour, px.
+        t: (m,) position of each contour point along the axis, 0-1.
+        length: foot length, px.
+
+    Returns:
+        (at the t=0 end, at the t=1 end); about 1 per toe gap.
+    """
+    pts = contour.reshape(-1, 1, 2).astype(np.int32)
+    try:
+        hull = cv2.convexHull(pts, returnPoints=False)
+        defects = cv2.convexityDefects(pts, hull) if hull is not None and len(hull) > 3 else None
+    except cv2.error:
+        # OpenCV rejects self-touching contours here; no gaps then.
+        defects = None
+    lo = hi = 0.0
+    if defects is None:
+        return lo, hi
+    for _, _, far, depth_fixed in defects.reshape(-1, 4):
+        depth = depth_fixed / 256.0 / length
+        # Gaps between toes are a few hundredths of a foot length deep; deeper
+        # notches are the leg, an ankle or a hand, not toes.
+        if 0.012 <= depth <= 0.10:
+            weight = min(depth / 0.03, 1.0)
+            if t[far] <= 0.22:
+                lo += weight
+            elif t[far] >= 0.78:
+                hi += weight
+    return lo, hi
+
+
+def _toe_line(a_s: np.ndarray, bins: int = 8) -> tuple[float, float]:
+    """Slope of the toe line across the foot.
+
+    Args:
+        a_s: (k, 2) outline in the foot frame (a along heel-to-toe, s across
+            towards +n), FL, heel at a=0, toe at a=1.
+        bins: strips across the foot.
+
+    Returns:
+        (slope, quality): d(reach)/ds of the furthest reach of the toes per strip
+        (positive: the +n side reaches further, i.e. the big toe is there), and
+        0-1 quality of the fit.
+    """
+    front = a_s[a_s[:, 0] >= 0.6]
+    if len(front) < 6:
+        return 0.0, 0.0
+    s = front[:, 1]
+    edges = np.linspace(s.min(), s.max(), bins + 1)
+    idx = np.clip(np.digitize(s, edges) - 1, 0, bins - 1)
+    xs, ys = [], []
+    for b in range(bins):
+        sel = idx == b
+        if sel.any():
+            xs.append((edges[b] + edges[b + 1]) / 2)
+            ys.append(front[sel, 0].max())
+    if len(xs) < 3:
+        return 0.0, 0.0
+    xs_a, ys_a = np.array(xs), np.array(ys)
+    slope, icpt = np.polyfit(xs_a, ys_a, 1)
+    resid = ys_a - (slope * xs_a + icpt)
+    spread = float(np.ptp(ys_a)) + 1e-6
+    quality = float(np.clip(1.0 - np.sqrt(np.mean(resid**2)) / spread, 0.0, 1.0))
+    return float(slope), quality
+
+
+def _lateral_from_toes(outline: np.ndarray, heel: np.ndarray, toe: np.ndarray) -> tuple[int, float]:
+    """Lateral side from the toes: the big toe reaches furthest, on the medial side.
+
+    Returns:
+        (lateral_sign, confidence 0-1).
+    """
+    probe = FootMap(
+        heel.astype(np.float64), toe.astype(np.float64), 1, np.array([0.0, 1.0]), -np.ones(2), np.ones(2)
+    )
+    slope, quality = _toe_line(probe.to_as(outline))
+    # With lateral_sign = +1 the probe's s grows towards the lateral side, so a
+    # positive slope (reach grows laterally) means the big toe is on the other side.
+    sign = -1 if slope > 0 else 1
+    # A foot's toe line drops by roughly 0.15 FL over 0.3 FL of width.
+    conf = float(np.clip(abs(slope) / 0.45, 0.0, 1.0) * quality)
+    return sign, conf
+
+
+def measure_foot(
+    mask: np.ndarray, image: np.ndarray | None = None, config: FootConfig | None = None
+) -> FootShape | None:
+    """Measures a foot mask: outline, axis, toe end, heel and toe, lateral side.
+
+    Args:
+        mask: (h, w) bool foot mask.
+        image: (h, w, 3) uint8 BGR, for the contrast check; None skips it.
+        config: settings; defaults if None.
+
+    Returns:
+        The shape, or None when the mask is not a plausible foot.
+    """
+    cfg = config or FootConfig()
+    h, w = mask.shape
+    area = float(mask.sum())
+    if area < cfg.min_area * h * w or area > cfg.max_area * h * w:
+        return None
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    contour = max(contours, key=cv2.contourArea).reshape(-1, 2)
+    ys, xs = np.nonzero(mask)
+    pts = np.stack([xs, ys], axis=1).astype(np.float64)
+    centre = pts.mean(axis=0)
+    cov = np.cov((pts - centre).T)
+    evals, evecs = np.linalg.eigh(cov)
+    axis = evecs[:, 1]
+    t_c = (contour - centre) @ axis
+    length = float(np.ptp(t_c))
+    if length < 8:
+        return None
+    elongation = length * length / area
+    if not cfg.min_elongation <= elongation <= cfg.max_elongation:
+        return None
+    contrast = _contrast(image, mask, length) if image is not None else float("inf")
+    if contrast < cfg.min_contrast:
+        return None
+
+    # Evidence for the toe end at +axis (positive) or -axis (negative).
+    t01 = (t_c - t_c.min()) / length
+    gaps_lo, gaps_hi = _toe_gaps(contour, t01, length)
+    t_px = (pts - centre) @ axis
+    t_px01 = (t_px - t_c.min()) / length
+    n_lo, n_hi = (t_px01 < 0.35).sum(), (t_px01 > 0.65).sum()
+    # The forefoot is wider than the heel (sole view) or the ankle (top view).
+    width_term = math.log((n_hi + 1.0) / (n_lo + 1.0))
+    band = max(2, round(cfg.border_band * min(h, w))) + 2
+    edge = _band((h, w), band) & mask
+    leg_term = 0.0
+    if edge.sum() > 0.05 * length:
+        ey, ex = np.nonzero(edge)
+        te = float(((np.stack([ex, ey], axis=1) - centre) @ axis).mean())
+        # Where the foot leaves the picture is the leg, behind the heel.
+        leg_term = -1.0 if te > 0 else 1.0
+    score = 0.8 * (min(gaps_hi, 4.0) - min(gaps_lo, 4.0)) + 3.0 * width_term + 1.5 * leg_term
+    toe_conf = 1.0 / (1.0 + math.exp(-abs(score)))
+    if score < 0:
+        axis = -axis
+        t_c = -t_c
+    heel = contour[int(np.argmin(t_c))].astype(np.float32)
+    toe = contour[int(np.argmax(t_c))].astype(np.float32)
+    outline = _resample(contour, cfg.outline_points).astype(np.float32)
+    lat_sign, lat_conf = _lateral_from_toes(outline, heel, toe)
+    return FootShape(
+        outline=outline,
+        heel=heel,
+        toe=toe,
+        toe_confidence=toe_conf,
+        lateral_sign=lat_sign,
+        lateral_confidence=lat_conf,
+        area=area,
+        elongation=elongation,
+        contrast=contrast,
+    )
