@@ -85,3 +85,38 @@ def hands(path: Path | None, as_json: bool, out: Path | None, max_frames: int | 
         smooth=smooth,
         echo=click.echo,
     )
+
+
+@main.command()
+@click.argument("session_file", metavar="SESSION.json", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the page [default: report.html beside the session file].",
+)
+def report(session_file: Path, out: Path | None) -> None:
+    """Re-render the HTML report of a saved session."""
+    from coach.report import write_report
+    from coach.session import load_session
+
+    session = load_session(session_file)
+    out = out or session_file.with_name("report.html")
+    write_report(out, session)
+    click.echo(f"wrote {out}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("history.html"),
+    show_default=True,
+    help="Where to write the page.",
+)
+def history(paths: tuple[Path, ...], out: Path) -> None:
+    """Progress across sessions: session.json files, or folders holding them, on one page."""
+    from coach.history import write_history
+
+    count = write_history(out, paths)
+    click.echo(f"wrote {out} ({count} session{'' if count == 1 else 's'})")
