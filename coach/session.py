@@ -187,6 +187,20 @@ class Stroke:
         for name in ("rate_hz", "speed_fl_s", "hold_s"):
             _finite(name, getattr(self, name))
 
+    @classmethod
+    def from_record(cls, record: Any) -> Stroke:
+        """A stroke from any object with the spec's stroke fields (e.g. the stroke engine's).
+
+        Raises:
+            TypeError: a field is missing.
+            ValueError: a field is out of range.
+        """
+        try:
+            values = {name: getattr(record, name) for name in cls.__dataclass_fields__}
+        except AttributeError as exc:
+            raise TypeError(f"{type(record).__name__} is not a stroke record: {exc}") from None
+        return cls(**values)
+
     @property
     def duration_s(self) -> float:
         return self.end_s - self.start_s
@@ -825,16 +839,18 @@ class SessionBuilder:
         self._zone.append(-1 if zone is None else ZONES.index(zone))
         self._contact.append((math.nan, math.nan) if contact is None else (u, v))
 
-    def add_stroke(self, stroke: Stroke) -> None:
-        """Records one finished stroke."""
-        if not isinstance(stroke, Stroke):
-            raise TypeError(f"expected a Stroke, got {type(stroke).__name__}")
-        self._strokes.append(stroke)
+    def add_stroke(self, stroke: Any) -> None:
+        """Records one finished stroke: a :class:`Stroke`, or any object with its fields
+        (``start_s, end_s, type, zone, confidence, direction, rate_hz, speed_fl_s, hold_s``)."""
+        self._strokes.append(stroke if isinstance(stroke, Stroke) else Stroke.from_record(stroke))
 
-    def add_cue(self, cue: Cue) -> None:
-        """Records one thing the coach said."""
+    def add_cue(self, cue: Any) -> None:
+        """Records one thing the coach said: a :class:`Cue`, or any object with ``t_s, kind, message``."""
         if not isinstance(cue, Cue):
-            raise TypeError(f"expected a Cue, got {type(cue).__name__}")
+            try:
+                cue = Cue(cue.t_s, cue.kind, cue.message)
+            except AttributeError as exc:
+                raise TypeError(f"{type(cue).__name__} is not a cue: {exc}") from None
         self._cues.append(cue)
 
     def summary(self, created_at: str | None = None) -> Session:
