@@ -158,10 +158,10 @@ def practice_streak(active_s_per_day: Mapping[date, float], min_s: float = ROUTI
 # --- charts -------------------------------------------------------------------------------------
 
 
-def _day_labels(ax: Any, days: Sequence[date]) -> None:
-    step = max(1, len(days) // 14)
+def _day_labels(ax: Any, days: Sequence[date], max_ticks: int = 14, weekday: bool = True) -> None:
+    step = max(1, -(-len(days) // max_ticks))
     ticks = list(range(0, len(days), step))
-    ax.set_xticks(ticks, [days[i].strftime("%a\n%d %b") for i in ticks])
+    ax.set_xticks(ticks, [days[i].strftime("%a\n%d %b" if weekday else "%d %b") for i in ticks])
 
 
 def zone_minutes_chart(days: Sequence[date], minutes: np.ndarray) -> Figure:
@@ -243,7 +243,7 @@ def pace_trend_chart(items: Sequence[Entry]) -> Figure:
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     for ax in axes[1]:
-        _day_labels(ax, _trend_days(items))
+        _day_labels(ax, _trend_days(items), max_ticks=6, weekday=False)
     return fig
 
 
