@@ -94,14 +94,21 @@ def hands(path: Path | None, as_json: bool, out: Path | None, max_frames: int | 
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where to write the page [default: report.html beside the session file].",
 )
-def report(session_file: Path, out: Path | None) -> None:
+@click.option(
+    "--foot-length-cm",
+    type=click.FloatRange(5.0, 50.0),
+    default=25.0,
+    show_default=True,
+    help="The foot's length, to show glide speeds in cm/s too.",
+)
+def report(session_file: Path, out: Path | None, foot_length_cm: float) -> None:
     """Re-render the HTML report of a saved session."""
-    from coach.report import write_report
+    from coach.report import ReportConfig, write_report
     from coach.session import load_session
 
     session = load_session(session_file)
     out = out or session_file.with_name("report.html")
-    write_report(out, session)
+    write_report(out, session, ReportConfig(foot_length_cm=foot_length_cm))
     click.echo(f"wrote {out}")
 
 
@@ -114,9 +121,17 @@ def report(session_file: Path, out: Path | None) -> None:
     show_default=True,
     help="Where to write the page.",
 )
-def history(paths: tuple[Path, ...], out: Path) -> None:
+@click.option(
+    "--foot-length-cm",
+    type=click.FloatRange(5.0, 50.0),
+    default=25.0,
+    show_default=True,
+    help="The foot's length, to show glide speeds in cm/s too.",
+)
+def history(paths: tuple[Path, ...], out: Path, foot_length_cm: float) -> None:
     """Progress across sessions: session.json files, or folders holding them, on one page."""
     from coach.history import write_history
+    from coach.report import ReportConfig
 
-    count = write_history(out, paths)
+    count = write_history(out, paths, ReportConfig(foot_length_cm=foot_length_cm))
     click.echo(f"wrote {out} ({count} session{'' if count == 1 else 's'})")

@@ -380,6 +380,12 @@ def test_the_report_command_writes_beside_the_session(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["report", str(path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "report.html").read_text().startswith("<!DOCTYPE html>")
+    result = CliRunner().invoke(
+        main, ["report", str(path), "--foot-length-cm", "30", "--out", str(tmp_path / "b.html")]
+    )
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "b.html").read_text()
+    assert "for a foot 30 cm long" in html and "0.10 FL/s (3 cm/s)" in html  # the glide at 0.1 FL/s
 
 
 # --- property tests: generated files, valid and hostile ------------------------------------------
