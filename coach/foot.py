@@ -40,8 +40,10 @@ from coach.sources import Frame
 L = HandLandmark
 
 SIDES: tuple[str, ...] = ("left", "right")
+CUES: tuple[str, ...] = ("bgr", "lab", "texture")
 VIEWS: tuple[str, ...] = ("sole", "top")
 _FINGERTIPS = list(FINGERTIPS)
+_DEBUG = False
 
 
 # ---------------------------------------------------------------------------
@@ -66,6 +68,9 @@ class FootConfig:
         border_band: width of the frame border taken as background, as a
             fraction of the shorter image side. The leg crosses it and is cut.
         grabcut_iterations: GrabCut refinement passes.
+        cues: colour cues tried at each detection (:func:`colour_cue`); the
+            segmentation that best explains the picture's colours with a
+            foot-like shape wins. One cue is faster, three are surer.
         min_area: smallest foot, as a fraction of the image area.
         max_area: largest foot, as a fraction of the image area.
         min_elongation: smallest length / mean width of a plausible foot.
@@ -102,6 +107,7 @@ class FootConfig:
     work_size: int = 320
     border_band: float = 0.04
     grabcut_iterations: int = 4
+    cues: tuple[str, ...] = CUES
     min_area: float = 0.01
     max_area: float = 0.7
     min_elongation: float = 1.3
@@ -135,6 +141,8 @@ class FootConfig:
             raise ValueError(f"border_band must be within (0, 0.3) of the image, got {self.border_band}")
         if self.grabcut_iterations < 1:
             raise ValueError("grabcut_iterations must be at least 1")
+        if not self.cues or any(c not in CUES for c in self.cues):
+            raise ValueError(f"cues must be a non-empty tuple from {CUES}, got {self.cues}")
         if not 0.0 < self.min_area < self.max_area <= 1.0:
             raise ValueError("need 0 < min_area < max_area <= 1 (fractions of the image)")
         if not 1.0 <= self.min_elongation < self.max_elongation:
@@ -554,10 +562,40 @@ def _band(shape: tuple[int, int], width: int) -> np.ndarray:
     return band
 
 
+def colour_cue(image: np.ndarray, cue: str) -> np.ndarray:
+    """The picture as GrabCut should see it for one colour cue.
+
+    Args:
+        image: (h, w, 3) uint8 BGR.
+        cue: "bgr" (as is), "lab" (CIELAB: chroma apart from lightness) or
+            "texture" (half the lightness, red-green chroma, and local
+            fine-texture energy: tells smooth skin from wood grain or stone of
+            the same colour).
+
+    Returns:
+        (h, w, 3) uint8.
+    """
+    if cue == "bgr":
+        return image
+    lab = cv2.cvtColor(image, cv2.COLOR_BGR2Lab)
+    if cue == "lab":
+        return lab
+    if cue == "texture":
+        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float32)
+        fine = grey - cv2.GaussianBlur(grey, (0, 0), 1.5)
+        energy = np.sqrt(cv2.GaussianBlur(fine * fine, (0, 0), 3.0))
+        tex = np.clip(energy * 12.0, 0, 255).astype(np.uint8)
+        return cv2.merge([lab[..., 0] // 2 + 64, lab[..., 1], tex])
+    raise ValueError(f"unknown colour cue {cue!r}; expected one of {CUES}")
+
+
 def segment_foot(
-    image: np.ndarray, config: FootConfig | None = None, exclude: np.ndarray | None = None
+    image: np.ndarray,
+    config: FootConfig | None = None,
+    exclude: np.ndarray | None = None,
+    cue: str = "bgr",
 ) -> np.ndarray:
-    """Segments the foot in one picture.
+    """Segments the foot in one picture with one colour cue.
 
     GrabCut with the frame's border band (and ``exclude``: the hands and their
     forearms) as sure background and everything else as probable foreground;
@@ -569,6 +607,7 @@ def segment_foot(
         image: (h, w, 3) uint8 BGR.
         config: settings; defaults if None.
         exclude: (h, w) bool pixels that are certainly not foot, or None.
+        cue: how GrabCut sees colour (:func:`colour_cue`).
 
     Returns:
         (h, w) bool foot mask (all False when nothing stands out).
@@ -578,6 +617,7 @@ def segment_foot(
     scale = min(1.0, cfg.work_size / max(h, w))
     size = (max(8, round(w * scale)), max(8, round(h * scale)))
     small = cv2.resize(image, size, interpolation=cv2.INTER_AREA) if scale < 1.0 else image
+    small = colour_cue(small, cue)
     sh, sw = small.shape[:2]
     gc = np.full((sh, sw), cv2.GC_PR_FGD, np.uint8)
     band = max(2, round(cfg.border_band * min(sh, sw)))
@@ -627,6 +667,8 @@ class FootShape:
         area: pixels in the mask.
         elongation: length / mean width.
         contrast: CIELAB distance between the foot and the ring around it.
+        mask: (h, w) bool the segmentation it was measured on.
+        leg_point: (2,) px where a leg was cut off, or None.
     """
 
     outline: np.ndarray
@@ -638,6 +680,8 @@ class FootShape:
     area: float
     elongation: float
     contrast: float
+    mask: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.zeros((0, 0), bool))
+    leg_point: np.ndarray | None = None
 
     def flipped(self) -> FootShape:
         """Heel and toe swapped (the lateral side is measured again by the caller)."""
@@ -750,15 +794,58 @@ def _lateral_from_toes(outline: np.ndarray, heel: np.ndarray, toe: np.ndarray) -
     return sign, conf
 
 
+def _continuing_end(image: np.ndarray, contour: np.ndarray, t01: np.ndarray, length: float) -> float:
+    """Which end of the outline runs across skin rather than along the foot's edge.
+
+    Where GrabCut severed the leg, the colour on both sides of the outline is
+    the same skin; round the toes (and a heel with nothing behind it) it
+    changes to the background.
+
+    Args:
+        image: (h, w, 3) uint8 BGR.
+        contour: (m, 2) contour, px.
+        t01: (m,) position of each contour point along the axis, 0-1.
+        length: foot length, px.
+
+    Returns:
+        Positive when the t=0 end is the continuing one (so the toes are at
+        t=1), negative for the other way; about -2..2, 0 when alike.
+    """
+    h, w = image.shape[:2]
+    lab = cv2.cvtColor(cv2.GaussianBlur(image, (0, 0), max(1.0, 0.01 * length)), cv2.COLOR_BGR2Lab)
+    lab = lab.astype(np.float32)
+    c = contour.astype(np.float64)
+    tangent = np.roll(c, -3, axis=0) - np.roll(c, 3, axis=0)
+    normal = np.stack([tangent[:, 1], -tangent[:, 0]], axis=1)
+    normal /= np.maximum(np.linalg.norm(normal, axis=1, keepdims=True), 1e-9)
+    # findContours runs one way round; make the normals point outwards.
+    area2 = float(np.sum(c[:, 0] * np.roll(c[:, 1], -1) - np.roll(c[:, 0], -1) * c[:, 1]))
+    if area2 < 0:
+        normal = -normal
+    delta = 0.05 * length
+    out = np.clip(np.round(c + delta * normal), 0, [w - 1, h - 1]).astype(int)
+    inn = np.clip(np.round(c - delta * normal), 0, [w - 1, h - 1]).astype(int)
+    diff = np.linalg.norm(lab[out[:, 1], out[:, 0]] - lab[inn[:, 1], inn[:, 0]], axis=1)
+    lo, hi = t01 < 0.1, t01 > 0.9
+    if not lo.any() or not hi.any():
+        return 0.0
+    d_lo, d_hi = float(np.median(diff[lo])), float(np.median(diff[hi]))
+    return float(np.clip(math.log((d_hi + 3.0) / (d_lo + 3.0)), -2.0, 2.0))
+
+
 def measure_foot(
-    mask: np.ndarray, image: np.ndarray | None = None, config: FootConfig | None = None
+    mask: np.ndarray,
+    image: np.ndarray | None = None,
+    config: FootConfig | None = None,
+    leg_point: np.ndarray | None = None,
 ) -> FootShape | None:
     """Measures a foot mask: outline, axis, toe end, heel and toe, lateral side.
 
     Args:
         mask: (h, w) bool foot mask.
-        image: (h, w, 3) uint8 BGR, for the contrast check; None skips it.
+        image: (h, w, 3) uint8 BGR, for the contrast checks; None skips them.
         config: settings; defaults if None.
+        leg_point: (2,) px where a leg was cut off (:func:`cut_leg`), or None.
 
     Returns:
         The shape, or None when the mask is not a plausible foot.
@@ -797,15 +884,15 @@ def measure_foot(
     n_lo, n_hi = (t_px01 < 0.35).sum(), (t_px01 > 0.65).sum()
     # The forefoot is wider than the heel (sole view) or the ankle (top view).
     width_term = math.log((n_hi + 1.0) / (n_lo + 1.0))
-    band = max(2, round(cfg.border_band * min(h, w))) + 2
-    edge = _band((h, w), band) & mask
     leg_term = 0.0
-    if edge.sum() > 0.05 * length:
-        ey, ex = np.nonzero(edge)
-        te = float(((np.stack([ex, ey], axis=1) - centre) @ axis).mean())
-        # Where the foot leaves the picture is the leg, behind the heel.
-        leg_term = -1.0 if te > 0 else 1.0
-    score = 0.8 * (min(gaps_hi, 4.0) - min(gaps_lo, 4.0)) + 3.0 * width_term + 1.5 * leg_term
+    if leg_point is not None:
+        # The leg was cut off there: that end is the heel (ankle in a top view).
+        leg_term = -2.0 if float(np.dot(np.asarray(leg_point) - centre, axis)) > 0 else 2.0
+    elif image is not None:
+        leg_term = _continuing_end(image, contour, t01, length)
+    score = 0.8 * (min(gaps_hi, 4.0) - min(gaps_lo, 4.0)) + 1.5 * width_term + 1.0 * leg_term
+    if _DEBUG:
+        print("toe end", gaps_lo, gaps_hi, width_term, leg_term, score)
     toe_conf = 1.0 / (1.0 + math.exp(-abs(score)))
     if score < 0:
         axis = -axis
@@ -824,4 +911,193 @@ def measure_foot(
         area=area,
         elongation=elongation,
         contrast=contrast,
+        mask=mask,
+        leg_point=None if leg_point is None else np.asarray(leg_point, np.float32),
     )
+
+
+def label_information(image: np.ndarray, mask: np.ndarray, bins: int = 12) -> float:
+    """How well a mask splits the picture's colours: normalised mutual information.
+
+    ``I(colour; inside) / H(inside)``, with colours quantised in CIELAB on a
+    small copy. A segmentation that leaked into the floor mixes floor colours
+    into the foot and scores lower than one that follows the foot.
+
+    Args:
+        image: (h, w, 3) uint8 BGR.
+        mask: (h, w) bool.
+        bins: levels per CIELAB channel.
+
+    Returns:
+        0-1.
+    """
+    h, w = image.shape[:2]
+    size = (160, max(8, round(160 * h / w)))
+    small = cv2.cvtColor(cv2.resize(image, size, interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2Lab)
+    inside = cv2.resize(mask.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).ravel() > 0
+    p_in = float(inside.mean())
+    if p_in <= 0.0 or p_in >= 1.0:
+        return 0.0
+    q = (small.reshape(-1, 3).astype(np.int64) * bins) // 256
+    code = (q[:, 0] * bins + q[:, 1]) * bins + q[:, 2]
+    n_codes = bins**3
+    h_in = np.bincount(code[inside], minlength=n_codes).astype(np.float64)
+    h_out = np.bincount(code[~inside], minlength=n_codes).astype(np.float64)
+
+    def entropy(hist: np.ndarray) -> float:
+        p = hist[hist > 0] / hist.sum()
+        return float(-(p * np.log(p)).sum())
+
+    gain = entropy(h_in + h_out) - p_in * entropy(h_in) - (1 - p_in) * entropy(h_out)
+    h_label = -(p_in * math.log(p_in) + (1 - p_in) * math.log(1 - p_in))
+    return float(np.clip(gain / h_label, 0.0, 1.0))
+
+
+def _shape_plausibility(mask: np.ndarray) -> float:
+    """1 for a foot-like blob (elongated, nearly convex), less for a blob that leaked."""
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return 0.0
+    c = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(c)
+    hull = cv2.contourArea(cv2.convexHull(c))
+    solidity = area / hull if hull > 0 else 0.0
+    ys, xs = np.nonzero(mask)
+    pts = np.stack([xs, ys], axis=1).astype(np.float64)
+    _, evecs = np.linalg.eigh(np.cov((pts - pts.mean(axis=0)).T))
+    t = (pts - pts.mean(axis=0)) @ evecs[:, 1]
+    elongation = float(np.ptp(t)) ** 2 / max(float(mask.sum()), 1.0)
+    # A foot with its toes, seen from any side but end-on, is 2.2-6 times as
+    # long as it is wide on average and fills most of its convex hull.
+    score = 1.0
+    if elongation < 2.2 or elongation > 6.5:
+        score *= 0.5
+    if solidity < 0.8:
+        score *= 0.5
+    return score
+
+
+def detect_foot(
+    image: np.ndarray, config: FootConfig | None = None, exclude: np.ndarray | None = None
+) -> FootShape | None:
+    """Segments, cuts off the leg and measures the foot in one picture.
+
+    Each colour cue in ``config.cues`` gives a segmentation; the one that best
+    separates the picture's colours (:func:`label_information`) with a
+    foot-like shape is kept.
+
+    Args:
+        image: (h, w, 3) uint8 BGR.
+        config: settings; defaults if None.
+        exclude: (h, w) bool pixels that are certainly not foot (hands), or None.
+
+    Returns:
+        The foot's shape, or None when no plausible foot stands out.
+    """
+    cfg = config or FootConfig()
+    best: tuple[float, np.ndarray, np.ndarray | None] | None = None
+    for cue in cfg.cues:
+        mask = segment_foot(image, cfg, exclude, cue)
+        if mask.sum() < cfg.min_area * mask.size:
+            continue
+        info = label_information(image, mask)
+        cut, leg = cut_leg(mask, cfg)
+        score = info * _shape_plausibility(cut)
+        if best is None or score > best[0]:
+            best = (score, cut, leg)
+    if best is None:
+        return None
+    return measure_foot(best[1], image, cfg, best[2])
+
+
+def cut_leg(mask: np.ndarray, config: FootConfig | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Cuts off a leg that leaves the picture, at the ankle.
+
+    The leg is a tube of nearly constant width entering from the frame's edge.
+    Walking along it from the edge, the cross-section stays close to its
+    narrowest so far until the heel and instep flare out; the foot begins
+    where that flare starts.
+
+    Args:
+        mask: (h, w) bool foot mask, possibly with the leg.
+        config: settings; defaults if None.
+
+    Returns:
+        (mask without the leg, (2,) px middle of the cut or None when no leg was cut).
+    """
+    cfg = config or FootConfig()
+    h, w = mask.shape
+    band = max(2, round(cfg.border_band * min(h, w)))
+    rim = _band((h, w), band + max(3, round(0.03 * min(h, w)))) & mask
+    area = float(mask.sum())
+    scale = math.sqrt(max(area, 1.0))
+    # A leg crosses the band's inner edge over a good part of a foot's width.
+    if rim.sum() < 3 * 0.15 * scale:
+        return mask, None
+    ry, rx = np.nonzero(rim)
+    c0 = np.array([rx.mean(), ry.mean()])
+    ys, xs = np.nonzero(mask)
+    pts = np.stack([xs, ys], axis=1).astype(np.float64)
+    near = pts[np.linalg.norm(pts - c0, axis=1) <= 0.8 * scale]
+    if len(near) < 10:
+        return mask, None
+    _, evecs = np.linalg.eigh(np.cov((near - near.mean(axis=0)).T))
+    d = evecs[:, 1]
+    if np.dot(pts.mean(axis=0) - c0, d) < 0:
+        d = -d
+    # Rotate so the leg runs along +x from c0, then read widths column by column.
+    ang = math.degrees(math.atan2(d[1], d[0]))
+    diag = int(math.ceil(math.hypot(h, w)))
+    rot = cv2.getRotationMatrix2D((float(c0[0]), float(c0[1])), ang, 1.0)
+    rot[:, 2] += np.array([diag, diag]) - c0
+    rmask = cv2.warpAffine(mask.astype(np.uint8), rot, (2 * diag, 2 * diag), flags=cv2.INTER_NEAREST) > 0
+    cy = float(diag)
+    widths = []
+    for x in range(diag, 2 * diag):
+        col = rmask[:, x]
+        yc = round(cy)
+        if not col[yc]:
+            on = np.flatnonzero(col)
+            if on.size == 0:
+                break
+            yc = int(on[np.argmin(np.abs(on - cy))])
+            if abs(yc - cy) > 0.2 * scale:
+                break
+        top = yc
+        while top > 0 and col[top - 1]:
+            top -= 1
+        bot = yc
+        while bot < len(col) - 1 and col[bot + 1]:
+            bot += 1
+        widths.append(bot - top + 1)
+        cy = 0.5 * (top + bot)
+    if len(widths) < 5:
+        return mask, None
+    wa = np.array(widths, np.float64)
+    # The first columns cross the rounded end GrabCut left at the band; the
+    # leg's own width starts a little further in.
+    skip = min(len(wa) - 1, band + round(0.1 * scale))
+    runmin = np.minimum.accumulate(np.concatenate([np.full(skip, wa[skip:].max()), wa[skip:]]))
+    flare = wa > 1.3 * runmin
+    flare[:skip] = False
+    sustain = max(2, round(0.04 * scale))
+    start = None
+    for i in range(skip, len(wa) - sustain):
+        if flare[i : i + sustain].all():
+            start = i
+            break
+    if start is None:
+        return mask, None
+    cut = start
+    while cut > skip and wa[cut] > 1.08 * runmin[cut]:
+        cut -= 1
+    if cut < 0.05 * scale:
+        return mask, None
+    p = c0 + cut * d
+    behind = ((pts - p) @ d) < 0
+    out = mask.copy()
+    out[ys[behind], xs[behind]] = False
+    out = _largest_component(out)
+    if out.sum() < 0.3 * area:
+        return mask, None
+    return out, p.astype(np.float32)

@@ -1,0 +1,116 @@
+"""How well the project's hand tracker finds the rendered working hand: per-clip figures.
+
+For every frame where the working hand is fully in view, the tracker's hands
+are matched to the truth by palm centre; the hand is *found* when a tracked
+palm centre lies within half a palm length of the true one, and its thumb tip
+is then compared with the rendered thumb tip in foot lengths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from coach.hands import HandTracker, HandTrackerConfig
+from coach.landmarks import HandLandmark
+from coach.sources import open_source
+from coach.synth.labels import read_labels
+from coach.synth.render import labels_path
+
+L = HandLandmark
+_PALM = [L.WRIST, L.INDEX_MCP, L.MIDDLE_MCP, L.RING_MCP, L.PINKY_MCP]
+# Thresholds of the issue's definition of done.
+THUMB_TOLERANCE_FL = 0.05
+FOUND_TARGET = 0.95
+THUMB_TARGET = 0.90
+
+
+@dataclass(frozen=True)
+class ClipFigures:
+    """Tracker-versus-truth figures of one clip.
+
+    Attributes:
+        clip: the video's file name.
+        frames: frames in the clip.
+        in_view: frames with the working hand fully in view.
+        found: of those, frames where the tracker found it.
+        thumb_ok: of those in view, frames with the thumb tip within the tolerance.
+        thumb_median_fl: median thumb-tip error over found frames, FL (nan if none).
+    """
+
+    clip: str
+    frames: int
+    in_view: int
+    found: int
+    thumb_ok: int
+    thumb_median_fl: float
+
+    @property
+    def found_share(self) -> float:
+        return self.found / self.in_view if self.in_view else float("nan")
+
+    @property
+    def thumb_share(self) -> float:
+        return self.thumb_ok / self.in_view if self.in_view else float("nan")
+
+    @property
+    def passes(self) -> bool:
+        """True when the clip meets the issue's thresholds."""
+        return self.in_view > 0 and self.found_share >= FOUND_TARGET and self.thumb_share >= THUMB_TARGET
+
+
+def check_clip(video: Path, config: HandTrackerConfig | None = None) -> ClipFigures:
+    """Runs the hand tracker over a rendered clip and compares it with its labels.
+
+    Args:
+        video: a video rendered by ``coach synth`` (its labels beside it).
+        config: tracker settings; the project's defaults if None.
+
+    Raises:
+        InputError: the video or its labels cannot be read.
+    """
+    labels = read_labels(labels_path(Path(video)))
+    frames = labels["frames"]
+    in_view = found = thumb_ok = 0
+    errors = []
+    with open_source(video) as source, HandTracker(config or HandTrackerConfig()) as tracker:
+        for frame in source:
+            if frame.index >= len(frames):
+                break
+            hands = tracker.detect(frame)
+            truth = frames[frame.index]
+            if not truth["working_in_view"]:
+                continue
+            in_view += 1
+            xy = np.asarray(truth["working"], dtype=np.float64)
+            fl = float(np.hypot(*(np.subtract(truth["toe"], truth["heel"]))))
+            palm = float(np.linalg.norm(xy[L.MIDDLE_MCP] - xy[L.WRIST]))
+            if len(hands) == 0:
+                continue
+            centre = xy[_PALM].mean(axis=0)
+            d = np.linalg.norm(hands.centers() - centre, axis=1)
+            best = int(np.argmin(d))
+            if d[best] > 0.5 * palm:
+                continue
+            found += 1
+            err = float(np.linalg.norm(hands.xy[best, L.THUMB_TIP] - xy[L.THUMB_TIP])) / fl
+            errors.append(err)
+            thumb_ok += err <= THUMB_TOLERANCE_FL
+    median = float(np.median(errors)) if errors else float("nan")
+    return ClipFigures(Path(video).name, len(frames), in_view, found, thumb_ok, median)
+
+
+def figures_table(rows: list[ClipFigures]) -> str:
+    """A Markdown table of per-clip figures."""
+    out = [
+        "| clip | frames | hand fully in view | found | thumb tip within 0.05 FL | median thumb error (FL) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        out.append(
+            f"| {r.clip} | {r.frames} | {r.in_view} | {100 * r.found_share:.1f} % | "
+            f"{100 * r.thumb_share:.1f} % | {r.thumb_median_fl:.3f} |"
+        )
+    return "\n".join(out)
