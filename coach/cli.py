@@ -135,3 +135,88 @@ def history(paths: tuple[Path, ...], out: Path, foot_length_cm: float) -> None:
 
     count = write_history(out, paths, ReportConfig(foot_length_cm=foot_length_cm))
     click.echo(f"wrote {out} ({count} session{'' if count == 1 else 's'})")
+
+
+@main.command()
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The video to write (.mp4); the labels go beside it as <name>.labels.json.",
+)
+@click.option(
+    "--choreography",
+    type=click.Choice(["good_session", "rushed_session", "neglects_arches", "random"]),
+    default="good_session",
+    show_default=True,
+    help="Which strokes the working hand performs; random ones come from --seed.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same frames.")
+@click.option("--duration", type=float, help="Cut the session at this many seconds (default: all of it).")
+@click.option("--size", default="640x480", show_default=True, help="Frame size, WIDTHxHEIGHT.")
+@click.option("--fps", type=float, default=30.0, show_default=True, help="Frames per second.")
+@click.option("--view", type=click.Choice(["sole", "top"]), default="sole", show_default=True)
+@click.option("--side", type=click.Choice(["left", "right"]), default="right", show_default=True)
+@click.option(
+    "--hand-facing",
+    type=click.Choice(["back", "palm"]),
+    default="back",
+    show_default=True,
+    help="Which side of the working hand faces the camera.",
+)
+@click.option("--holding-hand/--no-holding-hand", default=True, show_default=True)
+@click.option(
+    "--quality",
+    type=click.Choice(["clean", "webcam", "poor"]),
+    default="webcam",
+    show_default=True,
+    help="Sensor noise, motion blur and passing occluders.",
+)
+@click.option("--background", type=click.Choice(["towel", "floor", "cloth"]), help="Default: from the seed.")
+@click.option("--foot-skin", help="Skin tone name (very_fair, fair, medium, olive, brown, dark).")
+@click.option("--hand-skin", help="Skin tone name, as --foot-skin.")
+@click.option(
+    "--rotation", type=float, help="Foot direction in degrees, 0 = toes up (default: from the seed)."
+)
+@click.option(
+    "--sheet",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write a PNG grid of frames from the video.",
+)
+def synth(
+    out: Path, sheet: Path | None, size: str, duration: float | None, hand_facing: str, **options: Any
+) -> None:
+    """Render a synthetic massage session with its exact ground truth."""
+    from coach.synth import SynthConfig, parse_size, render
+    from coach.synth.sheet import write_frame_sheet
+
+    config = SynthConfig(
+        size=parse_size(size),
+        duration_s=duration,
+        palm_view=hand_facing == "palm",
+        rotation_deg=options.pop("rotation"),
+        **options,
+    )
+    labels = render(config, out)
+    video = labels.data["video"]
+    click.echo(f"wrote {out} ({video['frame_count']} frames, {len(labels.data['strokes'])} strokes)")
+    click.echo(f"wrote {out.with_name(out.stem + '.labels.json')}")
+    if sheet is not None:
+        write_frame_sheet(out, labels.data, sheet)
+        click.echo(f"wrote {sheet}")
+
+
+@main.command("synth-check")
+@click.argument("videos", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when a clip misses the thresholds (95 % found, 90 % thumb)."
+)
+def synth_check(videos: tuple[Path, ...], strict: bool) -> None:
+    """Run the hand tracker over rendered clips and print how well it matches their truth."""
+    from coach.synth.check import check_clip, figures_table
+
+    rows = [check_clip(v) for v in videos]
+    click.echo(figures_table(rows))
+    if strict and not all(r.passes for r in rows):
+        click.echo("coach: some clips miss the thresholds", err=True)
+        sys.exit(1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from coach.synth.choreography import NAMED, Choreography, Stroke, by_name, plan
 from coach.synth.labels import SessionLabels, read_labels
-from coach.synth.render import Renderer, SynthConfig, labels_path, render
+from coach.synth.render import Renderer, SynthConfig, labels_path, parse_size, render
 
 __all__ = [
     "NAMED",
@@ -19,6 +19,7 @@ __all__ = [
     "SynthConfig",
     "by_name",
     "labels_path",
+    "parse_size",
     "plan",
     "read_labels",
     "render",

@@ -44,6 +44,19 @@ QUALITIES: tuple[str, ...] = ("clean", "webcam", "poor")
 _QUALITY = {"clean": (1.5, 0.3, 0), "webcam": (3.5, 0.5, 1), "poor": (6.0, 0.8, 2)}
 
 
+def parse_size(text: str) -> tuple[int, int]:
+    """Reads a frame size written ``WIDTHxHEIGHT`` (e.g. ``640x480``).
+
+    Raises:
+        InputError: anything else.
+    """
+    try:
+        w, h = (int(p) for p in str(text).lower().split("x"))
+    except ValueError:
+        raise InputError(f"size {text!r} is not WIDTHxHEIGHT, e.g. 640x480") from None
+    return w, h
+
+
 @dataclass(frozen=True)
 class SynthConfig:
     """What to render. Everything not given is drawn from ``seed``.
@@ -107,7 +120,9 @@ class SynthConfig:
         for name in ("foot_skin", "hand_skin"):
             tone = getattr(self, name)
             if tone is not None and tone not in SKIN_TONES:
-                raise InputError(f"{name} must be one of {', '.join(SKIN_TONES)}, got {tone!r}")
+                raise InputError(
+                    f"{name.replace('_', ' ')} tone must be one of {', '.join(SKIN_TONES)}, got {tone!r}"
+                )
         if self.foot_length is not None and not 0.2 <= self.foot_length <= 0.9:
             raise InputError("foot length must be 0.2-0.9 of the frame height")
         if self.seed < 0:
