@@ -9,8 +9,10 @@ and labels live in the tables below, apart from the drawing code.
 from __future__ import annotations
 
 import base64
+import functools
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import ParamSpec
 
 import matplotlib
 import numpy as np
@@ -76,6 +78,20 @@ _OUTLINE_LATERAL = np.array([0.05, 0.10, 0.135, 0.15, 0.17, 0.20, 0.205, 0.19, 0
 _TOE_SPLITS_V = (0.30, 0.50, 0.67, 0.83)  # between the toes, big toe widest
 
 
+P = ParamSpec("P")
+
+
+def styled(draw: Callable[P, Figure]) -> Callable[P, Figure]:
+    """Runs a chart function with the pages' matplotlib style, restored afterwards."""
+
+    @functools.wraps(draw)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        with matplotlib.rc_context(_RC):
+            return draw(*args, **kwargs)
+
+    return wrapper
+
+
 def figure_uri(fig: Figure) -> str:
     """The figure as an SVG ``data:`` URI (base64), for an ``<img src>``."""
     buf = io.BytesIO()
@@ -85,10 +101,8 @@ def figure_uri(fig: Figure) -> str:
 
 
 def new_figure(width_in: float, height_in: float) -> Figure:
-    """A fresh figure with the pages' style (no global state)."""
-    with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(width_in, height_in), dpi=100, layout="constrained")
-    return fig
+    """A fresh figure (no pyplot, no global figure list); call it inside a :func:`styled` function."""
+    return Figure(figsize=(width_in, height_in), dpi=100, layout="constrained")
 
 
 def foot_xy(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -125,6 +139,7 @@ def _outline(steps: int = 60) -> np.ndarray:
     return np.concatenate([np.column_stack(p) for p in parts])
 
 
+@styled
 def foot_heatmap(heatmap: Heatmap, shares: Mapping[str, float]) -> Figure:
     """The foot with the heat map of stroke time and each zone's share.
 
@@ -188,6 +203,7 @@ def foot_heatmap(heatmap: Heatmap, shares: Mapping[str, float]) -> Figure:
     return fig
 
 
+@styled
 def stroke_timeline(strokes: Sequence[Stroke], duration_s: float, cue_times: Sequence[float]) -> Figure:
     """One row per stroke type, a bar for each stroke; ticks at the top for the coach's cues."""
     fig = new_figure(9.0, 2.6)
@@ -216,6 +232,7 @@ def stroke_timeline(strokes: Sequence[Stroke], duration_s: float, cue_times: Seq
     return fig
 
 
+@styled
 def pace_over_time(strokes: Sequence[Stroke], duration_s: float) -> Figure:
     """Each paced stroke type's pace over the session against its good band (shaded)."""
     types = list(PACE_TARGETS)

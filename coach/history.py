@@ -20,6 +20,20 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from coach.charts import (
+    GOOD_BAND,
+    INK,
+    MEASURE_LABELS,
+    MUTED,
+    OFF_BAND,
+    TYPE_COLOURS,
+    TYPE_LABELS,
+    ZONE_COLOURS,
+    ZONE_LABELS,
+    figure_uri,
+    new_figure,
+    styled,
+)
 from coach.errors import InputError
 from coach.report import ReportConfig, environment, format_pace
 from coach.session import ROUTINE_MAX_S, ROUTINE_MIN_S, Session, load_session, write_text_atomic
@@ -164,9 +178,9 @@ def _day_labels(ax: Any, days: Sequence[date], max_ticks: int = 14, weekday: boo
     ax.set_xticks(ticks, [days[i].strftime("%a\n%d %b" if weekday else "%d %b") for i in ticks])
 
 
+@styled
 def zone_minutes_chart(days: Sequence[date], minutes: np.ndarray) -> Figure:
     """Stacked bars: minutes of strokes per zone on each day, the routine's 5-10 minutes shaded."""
-    from coach.charts import INK, MUTED, ZONE_COLOURS, ZONE_LABELS, new_figure
 
     fig = new_figure(9.0, 3.2)
     ax = fig.add_subplot()
@@ -204,9 +218,9 @@ def _trend_days(items: Sequence[Entry]) -> list[date]:
     return [first + timedelta(days=i) for i in range(int(items[-1].offset_days) + 1)]
 
 
+@styled
 def pace_trend_chart(items: Sequence[Entry]) -> Figure:
     """Median pace per session for each paced stroke type, against its good band."""
-    from coach.charts import GOOD_BAND, MEASURE_LABELS, MUTED, OFF_BAND, TYPE_COLOURS, TYPE_LABELS, new_figure
 
     fig = new_figure(9.0, 4.4)
     axes = fig.subplots(2, 2, sharex=True)
@@ -247,9 +261,9 @@ def pace_trend_chart(items: Sequence[Entry]) -> Figure:
     return fig
 
 
+@styled
 def rhythm_trend_chart(items: Sequence[Entry]) -> Figure:
     """Steadiness (1 - coefficient of variation of pace) per stroke type over the sessions."""
-    from coach.charts import MUTED, TYPE_COLOURS, TYPE_LABELS, new_figure
 
     fig = new_figure(9.0, 2.8)
     ax = fig.add_subplot()
@@ -289,9 +303,9 @@ def rhythm_trend_chart(items: Sequence[Entry]) -> Figure:
     return fig
 
 
+@styled
 def streak_chart(days: Sequence[date], active_min: np.ndarray) -> Figure:
     """One square per day: grey none, pale under 5 minutes, green 5 minutes or more."""
-    from coach.charts import INK, MUTED, new_figure
 
     shown = list(days[-56:])
     values = active_min[-56:]
@@ -318,7 +332,6 @@ def streak_chart(days: Sequence[date], active_min: np.ndarray) -> Figure:
 
 def history_context(loaded: Sequence[tuple[Path, Session]], config: ReportConfig) -> dict[str, Any]:
     """Everything the history template shows, as plain data (charts as ``data:`` URIs or None)."""
-    from coach.charts import figure_uri
 
     items = entries(loaded)
     days, minutes = minutes_per_day(items)

@@ -989,7 +989,7 @@ def recommend(session: Session, foot_length_cm: float = DEFAULT_FOOT_LENGTH_CM) 
             more = max(30.0, (ROUTINE_ZONE_SHARE * total - have) / (1 - ROUTINE_ZONE_SHARE))
             found.append(
                 (
-                    0.45 + 0.5 * (ROUTINE_ZONE_SHARE - share) / ROUTINE_ZONE_SHARE,
+                    0.35 + 0.6 * (ROUTINE_ZONE_SHARE - share) / ROUTINE_ZONE_SHARE,
                     f"zone:{zone}",
                     f"Give {ZONE_NAMES[zone]} {_minutes(more)} more: it had {share:.0%} of your stroke time "
                     f"({have / 60:.1f} min); the evening routine puts the arches, balls and base of the "
@@ -1285,6 +1285,8 @@ def load_session(path: Path) -> Session:
     name = _clean(str(path))
     if path.is_dir():
         raise InputError(f"{name}: is a folder; expected a session.json file")
+    if path.exists() and not path.is_file():
+        raise InputError(f"{name}: not a regular file; expected a session.json file")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:

@@ -346,6 +346,7 @@ def _bad_files(tmp: Path) -> list[tuple[str, Path, tuple[str, ...]]]:
     (tmp / "folder").mkdir()
     cases.append(("folder", tmp / "folder", ("is a folder",)))
     cases.append(("empty", _write(tmp / "empty.json", ""), ("not valid JSON",)))
+    cases.append(("device", Path("/dev/null"), ("not a regular file",)))
     return cases
 
 
