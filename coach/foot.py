@@ -616,8 +616,10 @@ def segment_foot(
     h, w = image.shape[:2]
     scale = min(1.0, cfg.work_size / max(h, w))
     size = (max(8, round(w * scale)), max(8, round(h * scale)))
-    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA) if scale < 1.0 else image
-    small = colour_cue(small, cue)
+    # The cue is computed at full resolution: texture energy is about the skin's
+    # and the floor's fine grain, which downscaling would wipe out.
+    cued = colour_cue(image, cue)
+    small = cv2.resize(cued, size, interpolation=cv2.INTER_AREA) if scale < 1.0 else cued
     sh, sw = small.shape[:2]
     gc = np.full((sh, sw), cv2.GC_PR_FGD, np.uint8)
     band = max(2, round(cfg.border_band * min(sh, sw)))
@@ -967,14 +969,12 @@ def _shape_plausibility(mask: np.ndarray) -> float:
     _, evecs = np.linalg.eigh(np.cov((pts - pts.mean(axis=0)).T))
     t = (pts - pts.mean(axis=0)) @ evecs[:, 1]
     elongation = float(np.ptp(t)) ** 2 / max(float(mask.sum()), 1.0)
-    # A foot with its toes, seen from any side but end-on, is 2.2-6 times as
-    # long as it is wide on average and fills most of its convex hull.
-    score = 1.0
-    if elongation < 2.2 or elongation > 6.5:
-        score *= 0.5
-    if solidity < 0.8:
-        score *= 0.5
-    return score
+    # A foot with its toes, seen from any side but end-on, is 2.5-6 times as
+    # long as it is wide on average and fills 90 % or more of its convex hull;
+    # a segmentation that leaked into the floor is rounder or more ragged.
+    elongated = np.clip((elongation - 1.9) / 0.6, 0.0, 1.0) * np.clip((8.0 - elongation) / 2.0, 0.0, 1.0)
+    solid = np.clip((solidity - 0.7) / 0.2, 0.0, 1.0)
+    return float(elongated * solid)
 
 
 def detect_foot(

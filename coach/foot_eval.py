@@ -16,7 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from coach.foot import FootConfig, measure_foot, segment_foot
+from coach.foot import FootConfig, detect_foot
 
 # Hand-marked tip of the longest toe in each masked photo, px (x, y). The masks
 # are network predictions of the foot region; where the toes point is not in
@@ -77,10 +77,10 @@ def photo_result(
     name: str, image: np.ndarray, truth: np.ndarray, toe_tip: tuple[float, float], config: FootConfig
 ) -> PhotoResult:
     """Segments and measures one photo and compares it with its mask and toe tip."""
-    mask = segment_foot(image, config)
-    shape = measure_foot(mask, image, config)
+    shape = detect_foot(image, config)
     if shape is None:
         return PhotoResult(name, False, 0.0, 90.0, False)
+    mask = shape.mask
     iou = float((mask & truth).sum() / max((mask | truth).sum(), 1))
     err = axis_angle_deg(principal_axis(mask), principal_axis(truth))
     ys, xs = np.nonzero(truth)
