@@ -43,7 +43,6 @@ SIDES: tuple[str, ...] = ("left", "right")
 CUES: tuple[str, ...] = ("bgr", "lab", "texture")
 VIEWS: tuple[str, ...] = ("sole", "top")
 _FINGERTIPS = list(FINGERTIPS)
-_DEBUG = False
 
 
 # ---------------------------------------------------------------------------
@@ -865,7 +864,7 @@ def measure_foot(
     pts = np.stack([xs, ys], axis=1).astype(np.float64)
     centre = pts.mean(axis=0)
     cov = np.cov((pts - centre).T)
-    evals, evecs = np.linalg.eigh(cov)
+    _, evecs = np.linalg.eigh(cov)
     axis = evecs[:, 1]
     t_c = (contour - centre) @ axis
     length = float(np.ptp(t_c))
@@ -893,8 +892,6 @@ def measure_foot(
     elif image is not None:
         leg_term = _continuing_end(image, contour, t01, length)
     score = 0.8 * (min(gaps_hi, 4.0) - min(gaps_lo, 4.0)) + 1.5 * width_term + 1.0 * leg_term
-    if _DEBUG:
-        print("toe end", gaps_lo, gaps_hi, width_term, leg_term, score)
     toe_conf = 1.0 / (1.0 + math.exp(-abs(score)))
     if score < 0:
         axis = -axis
@@ -1047,7 +1044,7 @@ def cut_leg(mask: np.ndarray, config: FootConfig | None = None) -> tuple[np.ndar
         d = -d
     # Rotate so the leg runs along +x from c0, then read widths column by column.
     ang = math.degrees(math.atan2(d[1], d[0]))
-    diag = int(math.ceil(math.hypot(h, w)))
+    diag = math.ceil(math.hypot(h, w))
     rot = cv2.getRotationMatrix2D((float(c0[0]), float(c0[1])), ang, 1.0)
     rot[:, 2] += np.array([diag, diag]) - c0
     rmask = cv2.warpAffine(mask.astype(np.uint8), rot, (2 * diag, 2 * diag), flags=cv2.INTER_NEAREST) > 0
@@ -1101,3 +1098,483 @@ def cut_leg(mask: np.ndarray, config: FootConfig | None = None) -> tuple[np.ndar
     if out.sum() < 0.3 * area:
         return mask, None
     return out, p.astype(np.float32)
+
+
+# ---------------------------------------------------------------------------
+# Hands: where they cover the foot, and detections that are the foot itself
+# ---------------------------------------------------------------------------
+
+
+def hand_regions(hands: Hands, image_size: tuple[int, int], config: FootConfig | None = None) -> np.ndarray:
+    """Pixels covered by the hands and the start of their forearms.
+
+    Each hand is the convex hull of its landmarks grown by ``hand_margin`` palm
+    sizes, plus a band ``forearm_width`` wide running ``forearm_length`` palm
+    sizes from the wrist away from the fingers.
+
+    Args:
+        hands: the (real) hands.
+        image_size: (width, height).
+        config: settings; defaults if None.
+
+    Returns:
+        (h, w) bool.
+    """
+    cfg = config or FootConfig()
+    w, h = image_size
+    out = np.zeros((h, w), np.uint8)
+    palms = hands.palm_size()
+    for i in range(len(hands)):
+        xy = hands.xy[i].astype(np.float64)
+        palm = max(float(palms[i]), 1.0)
+        hull = cv2.convexHull(np.round(xy).astype(np.int32))
+        cv2.fillPoly(out, [hull], 1)
+        margin = max(1, round(cfg.hand_margin * palm))
+        cv2.polylines(out, [hull], True, 1, thickness=2 * margin)
+        wrist, knuckle = xy[L.WRIST], xy[L.MIDDLE_MCP]
+        d = wrist - knuckle
+        n = float(np.hypot(*d))
+        if n > 1e-6:
+            end = wrist + d / n * cfg.forearm_length * palm
+            thick = max(1, round(cfg.forearm_width * palm))
+            cv2.line(out, _ipt(wrist), _ipt(end), 1, thickness=thick)
+    return out.astype(bool)
+
+
+def _ipt(p: np.ndarray) -> tuple[int, int]:
+    return round(float(p[0])), round(float(p[1]))
+
+
+def foot_like_hands(hands: Hands, foot: Foot, config: FootConfig | None = None) -> np.ndarray:
+    """Which detections are the foot taken for a hand.
+
+    A detection is the foot when most of its landmarks lie on the foot and
+    either
+
+    - no forearm can leave the foot: the wrist is on the foot and the line
+      running from the wrist away from the fingers stays on the foot for
+      ``forearm_reach`` foot lengths (a real hand on the foot has its arm
+      reaching in from outside), or
+    - it mimics the foot: it points along the heel-to-toe axis and its
+      fingertips lie on the toe end of the outline (a bare sole with the toes
+      up looks like a palm with spread fingers).
+
+    Args:
+        hands: detections from the hand tracker.
+        foot: the foot in the same frame.
+        config: settings; defaults if None.
+
+    Returns:
+        (n,) bool, True for detections to drop.
+    """
+    cfg = config or FootConfig()
+    n = len(hands)
+    out = np.zeros(n, bool)
+    if n == 0 or not foot.found or foot.map is None:
+        return out
+    fl = foot.length_px
+    fmask = foot.mask(dilate_fl=0.03)
+    h, w = fmask.shape
+
+    def on_foot(points: np.ndarray) -> np.ndarray:
+        p = np.round(points).astype(int)
+        inside = (p[:, 0] >= 0) & (p[:, 0] < w) & (p[:, 1] >= 0) & (p[:, 1] < h)
+        res = np.zeros(len(p), bool)
+        res[inside] = fmask[p[inside, 1], p[inside, 0]]
+        return res
+
+    axis, _ = foot.map.axes()
+    cos_mimic = math.cos(math.radians(cfg.mimic_angle_deg))
+    for i in range(n):
+        xy = hands.xy[i].astype(np.float64)
+        inside = on_foot(xy)
+        if inside.mean() < cfg.reject_inside:
+            continue
+        wrist, knuckle = xy[L.WRIST], xy[L.MIDDLE_MCP]
+        d = wrist - knuckle
+        dn = float(np.hypot(*d))
+        if dn < 1e-6:
+            out[i] = True
+            continue
+        d /= dn
+        steps = np.linspace(0.1, cfg.forearm_reach, 8) * fl
+        forearm = wrist[None, :] + steps[:, None] * d[None, :]
+        if inside[L.WRIST] and on_foot(forearm).all():
+            out[i] = True
+            continue
+        # Fingers pointing to the toes, fingertips spread over the toe end.
+        pointing = -d
+        uv = foot.map.to_uv(xy[_FINGERTIPS])
+        tips_at_toes = float(np.mean(uv[:, 0] >= 0.72))
+        if float(np.dot(pointing, axis)) >= cos_mimic and tips_at_toes >= 0.6:
+            out[i] = True
+    return out
+
+
+def reject_foot_hands(hands: Hands, foot: Foot, config: FootConfig | None = None) -> Hands:
+    """The detections that are real hands: :func:`foot_like_hands` removed.
+
+    Args:
+        hands: detections from the hand tracker.
+        foot: the foot in the same frame (when not found, nothing is removed).
+        config: settings; defaults if None.
+
+    Returns:
+        The hands without the foot's false detections.
+    """
+    drop = foot_like_hands(hands, foot, config)
+    return hands.select(~drop) if drop.any() else hands
+
+
+# ---------------------------------------------------------------------------
+# Tracking over time
+# ---------------------------------------------------------------------------
+
+
+def _similarity_apply(m: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Applies a (2, 3) affine matrix to (n, 2) points."""
+    pts = np.asarray(pts, np.float64).reshape(-1, 2)
+    return pts @ m[:, :2].T + m[:, 2]
+
+
+def _outline_from_axis(heel: np.ndarray, toe: np.ndarray, lateral_sign: int, n: int = 64) -> np.ndarray:
+    """A generic foot outline on a heel-toe axis, for a calibration with no segmentation.
+
+    Half-widths (FL) roughly follow an adult foot: narrow heel, wide ball.
+    """
+    u = np.linspace(0.0, 1.0, n // 2)
+    half = np.interp(
+        u, [0.0, 0.05, 0.2, 0.45, 0.7, 0.85, 0.95, 1.0], [0.04, 0.1, 0.13, 0.14, 0.19, 0.18, 0.1, 0.03]
+    )
+    heel = np.asarray(heel, np.float64)
+    toe = np.asarray(toe, np.float64)
+    fl = float(np.hypot(*(toe - heel)))
+    a = (toe - heel) / fl
+    lat = lateral_sign * np.array([-a[1], a[0]])
+    centre = heel + fl * u[:, None] * a
+    side1 = centre + fl * half[:, None] * lat
+    side2 = centre - fl * half[:, None] * lat
+    return np.vstack([side1, side2[::-1]]).astype(np.float32)
+
+
+class FootTracker:
+    """Finds the foot and follows it from frame to frame.
+
+    Use one per video; call :meth:`update` for every frame in order.
+
+    - The first frames are segmented until a foot is found; afterwards the foot
+      is re-detected every ``redetect_every`` frames when the hands leave most
+      of it visible, and carried by optical flow (a similarity transform of
+      foot pixels outside the hands) in between.
+    - Heel and toe keep their ends from frame to frame unless a re-detection is
+      sure of the other way round.
+    - The lateral side is a vote over ``side_votes`` frames; ``config.side`` or
+      :meth:`set_side` overrides it, and :meth:`calibrate` fixes heel and toe.
+
+    Args:
+        config: settings.
+    """
+
+    def __init__(self, config: FootConfig | None = None) -> None:
+        self.config = config or FootConfig()
+        self._side_override: str | None = self.config.side
+        self._calibration: tuple[np.ndarray, np.ndarray] | None = None
+        self.reset()
+
+    def reset(self) -> None:
+        """Forgets the foot (a new video, or the foot was moved away); keeps calibration and side."""
+        self._foot: Foot | None = None
+        self._prev_grey: np.ndarray | None = None
+        self._since_detect = 0
+        self._side_vote = 0.0
+        self._side_weight = 0.0
+        self._pending: FootShape | None = None
+
+    # -- user input ---------------------------------------------------------
+
+    def set_side(self, side: str | None) -> None:
+        """States which foot it is ("left"/"right"), or None to find it from the toes."""
+        if side is not None and side not in SIDES:
+            raise ValueError(f"side must be one of {SIDES} or None, got {side!r}")
+        self._side_override = side
+        if self._foot is not None and self._foot.found:
+            self._foot = self._with_side(self._foot)
+
+    def calibrate(
+        self, heel_px: tuple[float, float], toe_px: tuple[float, float], side: str | None = None
+    ) -> None:
+        """Fixes heel and toe from the user's clicks (``coach live``) or ``--heel/--toe``.
+
+        For a fixed camera: the heel and toe stay where given; the outline still
+        comes from segmentation when one agrees, otherwise from a generic foot
+        shape on that axis.
+
+        Args:
+            heel_px: (x, y) of the back of the heel.
+            toe_px: (x, y) of the tip of the longest toe.
+            side: "left"/"right", or None to keep finding it from the toes.
+
+        Raises:
+            ValueError: heel and toe are the same point.
+        """
+        heel = np.asarray(heel_px, np.float64).reshape(2)
+        toe = np.asarray(toe_px, np.float64).reshape(2)
+        if float(np.hypot(*(toe - heel))) < 4.0:
+            raise ValueError(f"heel {tuple(heel)} and toe {tuple(toe)} must be at least 4 px apart")
+        self._calibration = (heel, toe)
+        if side is not None:
+            self.set_side(side)
+        self._foot = None
+        self._since_detect = 0
+
+    def clear_calibration(self) -> None:
+        """Goes back to finding heel and toe from the picture."""
+        self._calibration = None
+        self._foot = None
+
+    @property
+    def foot(self) -> Foot | None:
+        """The last foot returned, or None before the first frame."""
+        return self._foot
+
+    # -- per frame ----------------------------------------------------------
+
+    def update(self, frame: Frame, hands: Hands | None = None) -> Foot:
+        """The foot in this frame.
+
+        Args:
+            frame: the picture and its timestamp.
+            hands: the hand tracker's detections in the same frame (the foot's
+                own false detections are recognised and not masked out).
+
+        Returns:
+            The foot; ``found`` is False (with a message) when there is none.
+        """
+        cfg = self.config
+        image = frame.image
+        size = frame.size
+        hands = hands if hands is not None else Hands.empty(size, frame.t_ms)
+        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        prev = self._foot if self._foot is not None and self._foot.found else None
+        real = reject_foot_hands(hands, prev, cfg) if prev is not None else hands
+        covered = hand_regions(real, size, cfg)
+
+        foot: Foot | None = None
+        if prev is not None:
+            foot = self._track(grey, prev, covered, frame.t_ms)
+        self._since_detect += 1
+        due = prev is None or foot is None or self._since_detect >= cfg.redetect_every
+        if prev is None:
+            # No foot to tell the foot's false detections from real hands yet:
+            # segment without the hands first, then again without the real ones.
+            detected = self._detect(image, None, None, frame.t_ms, len(hands) > 0)
+            if detected is not None and len(hands):
+                real = reject_foot_hands(hands, detected, cfg)
+                covered = hand_regions(real, size, cfg)
+                if (covered & detected.mask()).any():
+                    detected = self._detect(image, covered, None, frame.t_ms, True) or detected
+            if detected is not None:
+                foot = detected
+                self._since_detect = 0
+        elif due and self._hands_leave_foot_visible(foot, covered):
+            detected = self._detect(image, covered, foot, frame.t_ms, len(real) > 0)
+            if detected is not None:
+                foot = detected
+                self._since_detect = 0
+        if foot is None:
+            if prev is None:
+                foot = self._calibrated_only(size, frame.t_ms)
+            else:
+                foot = replace(prev, t_ms=frame.t_ms, detected=False)
+        if foot.found and not foot.calibrated and foot.confidence < cfg.lost_confidence:
+            foot = Foot.empty(size, frame.t_ms, "foot lost: keep the foot in view and still", cfg.view)
+        self._prev_grey = grey
+        self._foot = foot if foot.found else None
+        if not foot.found:
+            self._since_detect = cfg.redetect_every
+        return foot
+
+    def _hands_leave_foot_visible(self, foot: Foot | None, covered: np.ndarray) -> bool:
+        if foot is None or not foot.found or not covered.any():
+            return True
+        fmask = foot.mask()
+        area = max(int(fmask.sum()), 1)
+        return float((fmask & covered).sum()) / area <= self.config.max_hand_cover
+
+    def _calibrated_only(self, size: tuple[int, int], t_ms: int) -> Foot:
+        if self._calibration is None:
+            return Foot.empty(size, t_ms, view=self.config.view)
+        heel, toe = self._calibration
+        sign, conf = self._lateral(None)
+        outline = _outline_from_axis(heel, toe, sign)
+        return self._with_side(
+            Foot.build(
+                outline,
+                heel,
+                toe,
+                sign,
+                size,
+                confidence=0.6,
+                t_ms=t_ms,
+                view=self.config.view,
+                calibrated=True,
+                bins=self.config.profile_bins,
+                side_confidence=conf,
+            )
+        )
+
+    def _lateral(self, shape: FootShape | None) -> tuple[int, float]:
+        """The lateral side: the user's word, else the vote so far (updated with ``shape``)."""
+        cfg = self.config
+        if self._side_override is not None:
+            return lateral_from_side(self._side_override, cfg.view), 1.0
+        if shape is not None:
+            k = 1.0 / cfg.side_votes
+            self._side_vote = (1 - k) * self._side_vote + k * shape.lateral_sign * shape.lateral_confidence
+            self._side_weight = (1 - k) * self._side_weight + k
+        if self._side_weight <= 0:
+            return 1, 0.0
+        mean = self._side_vote / self._side_weight
+        return (1 if mean >= 0 else -1), float(min(1.0, abs(mean)))
+
+    def _with_side(self, foot: Foot) -> Foot:
+        if self._side_override is not None:
+            sign = lateral_from_side(self._side_override, self.config.view)
+            if sign != foot.lateral_sign:
+                foot = Foot.build(
+                    foot.outline,
+                    foot.heel,
+                    foot.toe,
+                    sign,
+                    foot.image_size,
+                    confidence=foot.confidence,
+                    t_ms=foot.t_ms,
+                    view=foot.view,
+                    calibrated=foot.calibrated,
+                    detected=foot.detected,
+                    bins=self.config.profile_bins,
+                )
+            return foot.with_side(self._side_override, 1.0)
+        conf = foot.side_confidence
+        side = (
+            side_from_lateral(foot.lateral_sign, foot.view)
+            if conf >= self.config.side_min_confidence
+            else None
+        )
+        return foot.with_side(side, conf)
+
+    def _detect(
+        self,
+        image: np.ndarray,
+        covered: np.ndarray | None,
+        tracked: Foot | None,
+        t_ms: int,
+        hands_in_view: bool,
+    ) -> Foot | None:
+        cfg = self.config
+        shape = detect_foot(image, cfg, covered if covered is not None and covered.any() else None)
+        if shape is None:
+            return None
+        if tracked is not None and tracked.found:
+            # Keep heel and toe at the ends they had unless the new look is sure.
+            same_way = float(np.dot(shape.toe - shape.heel, tracked.toe - tracked.heel)) >= 0
+            if not same_way and shape.toe_confidence < 0.9:
+                shape = shape.flipped()
+                sign, conf = _lateral_from_toes(shape.outline, shape.heel, shape.toe)
+                shape = replace(shape, lateral_sign=sign, lateral_confidence=conf)
+            iou = _mask_iou(shape.mask, tracked.mask())
+            pending_agrees = (
+                self._pending is not None
+                and _mask_iou(shape.mask, self._pending.mask) >= cfg.min_iou_consistent
+            )
+            if iou < cfg.min_iou_consistent and not tracked.calibrated and not pending_agrees:
+                # A jump: trust it only if the next look agrees.
+                self._pending = shape
+                return None
+        self._pending = None
+        heel, toe = shape.heel, shape.toe
+        calibrated = self._calibration is not None
+        if calibrated:
+            heel, toe = self._calibration
+        sign, side_conf = self._lateral(shape)
+        # Hands in the picture (even off the foot) make the colours less clean.
+        confidence = shape.toe_confidence * (0.85 if hands_in_view else 1.0)
+        if calibrated:
+            confidence = max(confidence, 0.8)
+        foot = Foot.build(
+            shape.outline,
+            heel,
+            toe,
+            sign,
+            (image.shape[1], image.shape[0]),
+            confidence=0.5 + 0.5 * confidence,
+            side_confidence=side_conf,
+            t_ms=t_ms,
+            view=cfg.view,
+            calibrated=calibrated,
+            detected=True,
+            bins=cfg.profile_bins,
+        )
+        return self._with_side(foot)
+
+    def _track(self, grey: np.ndarray, prev: Foot, covered: np.ndarray, t_ms: int) -> Foot | None:
+        """Moves the previous foot by the optical flow of its visible pixels."""
+        cfg = self.config
+        if self._prev_grey is None or self._prev_grey.shape != grey.shape:
+            return None
+        fmask = prev.mask() & ~covered
+        if fmask.sum() < 50:
+            return replace(prev, t_ms=t_ms, detected=False, confidence=prev.confidence * cfg.confidence_decay)
+        fl = prev.length_px
+        pts = cv2.goodFeaturesToTrack(
+            self._prev_grey,
+            maxCorners=120,
+            qualityLevel=0.01,
+            minDistance=max(2.0, 0.02 * fl),
+            mask=fmask.astype(np.uint8),
+            blockSize=5,
+        )
+        if pts is None or len(pts) < cfg.min_flow_points:
+            # A featureless foot: it moves slowly, so it stays where it was.
+            return replace(prev, t_ms=t_ms, detected=False, confidence=prev.confidence * cfg.confidence_decay)
+        win = int(max(11, min(41, round(0.08 * fl)))) | 1
+        nxt, status, _ = cv2.calcOpticalFlowPyrLK(
+            self._prev_grey, grey, pts, None, winSize=(win, win), maxLevel=3
+        )
+        ok = status.ravel() == 1
+        if ok.sum() < cfg.min_flow_points:
+            return replace(prev, t_ms=t_ms, detected=False, confidence=prev.confidence * cfg.confidence_decay)
+        m, inliers = cv2.estimateAffinePartial2D(
+            pts[ok], nxt[ok], method=cv2.RANSAC, ransacReprojThreshold=max(1.0, 0.01 * fl)
+        )
+        if m is None or inliers is None or int(inliers.sum()) < cfg.min_flow_points:
+            return replace(prev, t_ms=t_ms, detected=False, confidence=prev.confidence * cfg.confidence_decay)
+        scale = math.hypot(m[0, 0], m[1, 0])
+        if not 0.8 <= scale <= 1.25:
+            return None
+        outline = _similarity_apply(m, prev.outline)
+        heel = _similarity_apply(m, prev.heel)[0]
+        toe = _similarity_apply(m, prev.toe)[0]
+        if prev.calibrated and self._calibration is not None:
+            heel, toe = self._calibration
+        foot = Foot.build(
+            outline,
+            heel,
+            toe,
+            prev.lateral_sign,
+            prev.image_size,
+            side=prev.side,
+            side_confidence=prev.side_confidence,
+            confidence=prev.confidence * cfg.confidence_decay,
+            t_ms=t_ms,
+            view=prev.view,
+            calibrated=prev.calibrated,
+            detected=False,
+            bins=cfg.profile_bins,
+        )
+        return foot
+
+
+def _mask_iou(a: np.ndarray, b: np.ndarray) -> float:
+    union = int((a | b).sum())
+    return float((a & b).sum()) / union if union else 0.0
