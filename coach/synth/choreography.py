@@ -228,17 +228,17 @@ def _stroke_motion(stroke: Stroke, foot: FootModel, t: np.ndarray) -> np.ndarray
         return start + r * np.stack([np.cos(ph) - 1.0, np.sin(ph)], axis=1)
     if stroke.type == "knead":
         return start + np.stack([0.01 * np.sin(2 * ph), 0.5 * stroke.size_fl * np.sin(ph)], axis=1)
-    # toe_work: step from toe to toe, big toe first, pulling each along the foot's axis.
+    # toe_work: step from toe to toe, big toe first, pulling each along the foot's axis;
+    # the thumb slides to the next toe over the first quarter of that toe's time.
     assert stroke.cycles is not None
     per_toe = stroke.cycles / stroke.rate_hz
     toe = np.minimum((t // per_toe).astype(int), len(TOES) - 1)
     pull_fl = min(stroke.size_fl, 0.04)
-    out = np.zeros((len(t), 2))
-    for k, (ts, tu, r) in enumerate(TOES):
-        sel = toe == k
-        centre = np.array([max(tu - 1.8 * r - 0.02, 0.79), ts])
-        pull = 0.5 * pull_fl * (1 - np.cos(ph[sel]))
-        out[sel] = centre + np.stack([pull, np.zeros_like(pull)], axis=1)
+    centres = np.array([[max(tu - 1.8 * r - 0.02, 0.79), ts] for ts, tu, r in TOES])
+    previous = centres[np.maximum(toe - 1, 0)]
+    f = _ease((t - toe * per_toe) / (0.25 * per_toe))[:, None]
+    out = previous * (1 - f) + centres[toe] * f
+    out[:, 0] += 0.5 * pull_fl * (1 - np.cos(ph))
     return out
 
 
@@ -375,25 +375,23 @@ def _glides(n: int, v: float, speed: float, u0: float = 0.12, u1: float = 0.62) 
 
 
 def good_session() -> Choreography:
-    """Slow, deliberate strokes in the spec's good bands, covering every zone."""
+    """Slow, deliberate strokes in the spec's good bands, covering every zone (about 28 s)."""
     return Choreography(
         "good_session",
         (
-            *_glides(2, 0.5, 0.25),
+            *_glides(2, 0.5, 0.3),
             Stroke("thumb_circles", (0.42, 0.28), rate_hz=1.0, cycles=4, size_fl=0.08),
-            Stroke("thumb_circles", (0.50, 0.22), rate_hz=1.0, cycles=3, size_fl=0.08, move_s=0.6),
-            Stroke("press", (0.68, 0.30), hold_s=3.0),
-            Stroke("knead", (0.46, 0.5), rate_hz=0.8, cycles=3, size_fl=0.12),
-            Stroke("thumb_circles", (0.12, 0.5), rate_hz=0.9, cycles=3, size_fl=0.07),
+            Stroke("press", (0.68, 0.30), hold_s=2.5),
+            Stroke("knead", (0.46, 0.5), rate_hz=0.8, cycles=2, size_fl=0.12),
+            Stroke("thumb_circles", (0.12, 0.5), rate_hz=0.9, cycles=2, size_fl=0.07),
             Stroke("thumb_circles", (0.45, 0.75), rate_hz=1.0, cycles=2, size_fl=0.07, away_s=0.8),
-            Stroke("toe_work", (0.86, 0.5), rate_hz=1.2, cycles=1),
-            Stroke("glide", (0.66, 0.4), (0.15, 0.4), speed_fl_s=0.3),
+            Stroke("toe_work", (0.86, 0.5), rate_hz=1.25, cycles=1),
         ),
     )
 
 
 def rushed_session() -> Choreography:
-    """The same routine done in a hurry: fast glides, quick circles, short presses."""
+    """The same routine done in a hurry: fast glides, quick circles, short presses (about 24 s)."""
     return Choreography(
         "rushed_session",
         (
@@ -401,27 +399,25 @@ def rushed_session() -> Choreography:
             Stroke("thumb_circles", (0.42, 0.28), rate_hz=2.5, cycles=8, size_fl=0.08, move_s=0.4),
             Stroke("press", (0.68, 0.30), hold_s=1.0, move_s=0.4),
             Stroke("press", (0.68, 0.65), hold_s=1.0, move_s=0.4),
-            Stroke("knead", (0.46, 0.5), rate_hz=1.8, cycles=6, size_fl=0.12, move_s=0.4),
-            Stroke("thumb_circles", (0.12, 0.5), rate_hz=2.2, cycles=6, size_fl=0.07, move_s=0.4),
+            Stroke("knead", (0.46, 0.5), rate_hz=1.8, cycles=5, size_fl=0.12, move_s=0.4),
+            Stroke("thumb_circles", (0.12, 0.5), rate_hz=2.2, cycles=5, size_fl=0.07, move_s=0.4),
             Stroke("toe_work", (0.86, 0.5), rate_hz=2.5, cycles=1, move_s=0.4),
-            *[Stroke("glide", (0.10, 0.35), (0.64, 0.35), speed_fl_s=0.9, move_s=0.5) for _ in range(3)],
-            Stroke("thumb_circles", (0.45, 0.72), rate_hz=2.4, cycles=6, size_fl=0.08, move_s=0.4),
+            *[Stroke("glide", (0.10, 0.35), (0.64, 0.35), speed_fl_s=0.9, move_s=0.5) for _ in range(2)],
         ),
     )
 
 
 def neglects_arches() -> Choreography:
-    """Good pace, but the arch (medial mid-sole) is never worked."""
+    """Good pace, but the arch (medial mid-sole) is never worked (about 23 s)."""
     return Choreography(
         "neglects_arches",
         (
-            *_glides(2, 0.78, 0.22),
-            Stroke("thumb_circles", (0.12, 0.5), rate_hz=1.0, cycles=4, size_fl=0.08),
-            Stroke("thumb_circles", (0.45, 0.75), rate_hz=1.0, cycles=4, size_fl=0.08),
-            Stroke("press", (0.68, 0.55), hold_s=3.0),
-            Stroke("knead", (0.70, 0.6), rate_hz=0.8, cycles=3, size_fl=0.10),
+            *_glides(1, 0.78, 0.22),
+            Stroke("thumb_circles", (0.12, 0.5), rate_hz=1.0, cycles=2, size_fl=0.08),
+            Stroke("thumb_circles", (0.45, 0.75), rate_hz=1.0, cycles=3, size_fl=0.08),
+            Stroke("press", (0.68, 0.55), hold_s=2.5),
+            Stroke("knead", (0.70, 0.6), rate_hz=0.8, cycles=2, size_fl=0.10),
             Stroke("toe_work", (0.86, 0.5), rate_hz=1.2, cycles=1, away_s=0.8),
-            Stroke("thumb_circles", (0.68, 0.70), rate_hz=1.1, cycles=3, size_fl=0.07),
         ),
     )
 

@@ -119,7 +119,7 @@ class FootModel:
     look: FootLook
 
     @classmethod
-    def build(cls, look: FootLook, rng: np.random.Generator, n_outline: int = 64) -> FootModel:
+    def build(cls, look: FootLook, rng: np.random.Generator, n_outline: int = 40) -> FootModel:
         """Draws the foot sprite and measures its edges.
 
         Args:

@@ -22,6 +22,7 @@ from coach.synth.scene import (
     BACKGROUNDS,
     Lighting,
     Occluder,
+    SensorNoise,
     background,
     draw_occluder,
     finish,
@@ -41,7 +42,7 @@ SKIN_TONES: dict[str, tuple[int, int, int]] = {
 }
 QUALITIES: tuple[str, ...] = ("clean", "webcam", "poor")
 # Sensor noise (grey levels), motion-blur exposure and occluder count per quality.
-_QUALITY = {"clean": (1.5, 0.3, 0), "webcam": (3.5, 0.5, 1), "poor": (6.0, 0.8, 2)}
+_QUALITY = {"clean": (1.0, 0.3, 0), "webcam": (2.5, 0.5, 1), "poor": (5.0, 0.8, 2)}
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -360,6 +361,7 @@ class Renderer:
         foot_painter: draws the foot (default: the procedural foot); the composite
             mode passes one that pastes a photo.
         hand_painter: draws the working hand and returns its landmarks.
+        extra_meta: more to record in the labels' ``meta``.
     """
 
     def __init__(
@@ -367,8 +369,10 @@ class Renderer:
         cfg: SynthConfig,
         foot_painter: FootPainter | None = None,
         hand_painter: HandPainter | None = None,
+        extra_meta: dict[str, object] | None = None,
     ) -> None:
         self.cfg = cfg
+        self._extra_meta = dict(extra_meta or {})
         rng = np.random.default_rng(cfg.seed)
         duration = cfg.duration_s if cfg.duration_s is not None else 20.0
         self.choreography = by_name(cfg.choreography, cfg.seed, duration)
@@ -377,6 +381,7 @@ class Renderer:
         self._foot_painter = foot_painter
         self._hand_painter = hand_painter or _procedural_hand(self.scene.hand_look)
         self._frame_seed = int(rng.integers(2**31))
+        self._noise = SensorNoise(cfg.size, self.scene.noise_sigma, rng)
 
     def __len__(self) -> int:
         return len(self.track)
@@ -415,7 +420,7 @@ class Renderer:
                     m = occ.mask(size, t)
                     draw_occluder(img, m, occ.colour)
                     masks.append(m)
-            image = finish(img, scene.light_field, scene.lighting.gain(t), scene.noise_sigma, rng)
+            image = finish(img, scene.light_field, scene.lighting.gain(t), self._noise.sample(rng))
             contact = None
             if track.lift[i] == 0.0:
                 point = track.weights[i] @ working_xy
@@ -467,6 +472,7 @@ class Renderer:
                 {"start_s": round(o.start_s, 3), "end_s": round(o.start_s + o.duration_s, 3)}
                 for o in scene.occluders
             ],
+            **self._extra_meta,
         }
 
 

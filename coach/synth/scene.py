@@ -193,25 +193,49 @@ def draw_occluder(image: np.ndarray, mask: np.ndarray, colour: tuple[int, int, i
     return image
 
 
-def finish(
-    image: np.ndarray, light: np.ndarray, gain: float, noise_sigma: float, rng: np.random.Generator
-) -> np.ndarray:
+class SensorNoise:
+    """Per-frame sensor noise, cheaply: a few noise fields drawn once, shifted at random each frame.
+
+    Args:
+        size: (width, height) of the frames.
+        sigma: standard deviation in grey levels.
+        rng: randomness for the fields.
+        bank: how many fields to draw.
+    """
+
+    def __init__(self, size: tuple[int, int], sigma: float, rng: np.random.Generator, bank: int = 4) -> None:
+        if sigma < 0:
+            raise ValueError("SensorNoise.sigma must be >= 0")
+        w, h = size
+        self.sigma = sigma
+        self._bank = [
+            rng.standard_normal((h, w, 3), dtype=np.float32) * np.float32(sigma)
+            for _ in range(bank if sigma else 0)
+        ]
+
+    def sample(self, rng: np.random.Generator) -> np.ndarray | None:
+        """One frame's noise, (h, w, 3) float32, or None without noise."""
+        if not self._bank:
+            return None
+        field = self._bank[int(rng.integers(len(self._bank)))]
+        dy, dx = int(rng.integers(field.shape[0])), int(rng.integers(field.shape[1]))
+        return np.roll(field, (dy, dx), axis=(0, 1))
+
+
+def finish(image: np.ndarray, light: np.ndarray, gain: float, noise: np.ndarray | None) -> np.ndarray:
     """Applies the light, sensor noise and quantisation.
 
     Args:
         image: (h, w, 3) float32 BGR scene.
         light: (h, w, 3) float32 light field from :meth:`Lighting.field`.
         gain: brightness factor for this frame.
-        noise_sigma: standard deviation of the sensor noise in grey levels.
-        rng: the frame's randomness.
+        noise: (h, w, 3) float32 noise to add, or None.
 
     Returns:
         (h, w, 3) uint8 BGR.
     """
     out = image * (light * np.float32(gain))
-    if noise_sigma > 0:
-        noise = rng.standard_normal(out.shape, dtype=np.float32)
-        noise *= np.float32(noise_sigma)
+    if noise is not None:
         out += noise
     out += 0.5
     return np.clip(out, 0, 255, out=out).astype(np.uint8)

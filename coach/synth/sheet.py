@@ -48,9 +48,10 @@ def frame_sheet(
     for k, (index, image) in enumerate(tiles):
         tile = cv2.resize(image, (tile_width, th), interpolation=cv2.INTER_AREA)
         row = labels["timeline"][index]
-        caption = f"{row['t_s']:.1f}s {row['stroke'] or '-'} {row['zone'] or ''}".strip()
-        org = (6, th - 8)
-        cv2.putText(tile, caption, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 3, cv2.LINE_AA)
+        caption = f"{row['t_s']:.1f} s  {row['stroke'] or '-'}  {row['zone'] or ''}".strip()
+        band = max(12, round(th * 0.09))
+        tile[th - band :] = (tile[th - band :] * 0.35).astype(np.uint8)
+        org = (6, th - band // 4 - 1)
         cv2.putText(tile, caption, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1, cv2.LINE_AA)
         r, c = divmod(k, cols)
         sheet[r * th : (r + 1) * th, c * tile_width : (c + 1) * tile_width] = tile
