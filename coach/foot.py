@@ -77,6 +77,11 @@ class FootConfig:
         min_contrast: smallest colour difference (CIELAB units) between the
             foot and the ring around it; below it the "foot" is noise on a
             plain picture.
+        sole_length_per_width: foot length over the width at the ball, seen
+            square-on from the sole (adult feet: 2.4-2.7).
+        sole_min_length_per_width: a sole shorter than this for its width has
+            lost its heel (to a hand or the leg); the heel is put back at
+            ``sole_length_per_width``.
         outline_points: points in the reported outline.
         profile_bins: samples along ``u`` of the width profile behind ``v``.
         hand_margin: how far around a hand's landmark hull is masked, in palm sizes.
@@ -112,6 +117,8 @@ class FootConfig:
     min_elongation: float = 1.3
     max_elongation: float = 7.0
     min_contrast: float = 6.0
+    sole_length_per_width: float = 2.5
+    sole_min_length_per_width: float = 2.3
     outline_points: int = 128
     profile_bins: int = 41
     hand_margin: float = 0.25
@@ -144,6 +151,8 @@ class FootConfig:
             raise ValueError(f"cues must be a non-empty tuple from {CUES}, got {self.cues}")
         if not 0.0 < self.min_area < self.max_area <= 1.0:
             raise ValueError("need 0 < min_area < max_area <= 1 (fractions of the image)")
+        if not 1.5 <= self.sole_min_length_per_width <= self.sole_length_per_width <= 4.0:
+            raise ValueError("need 1.5 <= sole_min_length_per_width <= sole_length_per_width <= 4")
         if not 1.0 <= self.min_elongation < self.max_elongation:
             raise ValueError("need 1 <= min_elongation < max_elongation")
         if self.outline_points < 16 or self.profile_bins < 5:
@@ -626,6 +635,13 @@ def segment_foot(
     if exclude is not None and exclude.any():
         ex = cv2.resize(exclude.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
         gc[ex] = cv2.GC_BGD
+        # Hands are skin like the foot: left in, they would teach the background
+        # model skin colours. Painted over with the rest of the background's
+        # typical colour, they say nothing either way.
+        rest = (gc == cv2.GC_BGD) & ~ex
+        if rest.any():
+            small = small.copy()
+            small[ex] = np.median(small[rest], axis=0).astype(np.uint8)
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     # GrabCut seeds its colour models with OpenCV's k-means; a fixed seed makes
     # a recording analysed twice give the same foot.
@@ -834,6 +850,37 @@ def _continuing_end(image: np.ndarray, contour: np.ndarray, t01: np.ndarray, len
     return float(np.clip(math.log((d_hi + 3.0) / (d_lo + 3.0)), -2.0, 2.0))
 
 
+def _complete_heel(outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, cfg: FootConfig) -> np.ndarray:
+    """Moves the heel back when the sole is too short for its width.
+
+    A hand cupping the heel, or the leg behind it, can take the heel's back off
+    the segmentation. Seen square-on, a sole is about ``sole_length_per_width``
+    times as long as it is wide at the ball; a sole much shorter than that has
+    lost its heel, which is put back at that length on the midline of the arch
+    region.
+
+    Args:
+        outline: (k, 2) px.
+        heel: (2,) px, the outline's point furthest back.
+        toe: (2,) px.
+        cfg: settings.
+    """
+    fmap = FootMap.from_outline(outline, heel, toe, 1, bins=21)
+    width = float((fmap.lateral - fmap.medial)[fmap.u_table >= 0.4].max())
+    if width <= 0 or 1.0 / width >= cfg.sole_min_length_per_width:
+        return heel
+    fl = fmap.length_px * width * cfg.sole_length_per_width
+    # The heel's middle lies on the midline of the arch region, extended back.
+    mid = (fmap.u_table >= 0.25) & (fmap.u_table <= 0.55)
+    centre = (fmap.medial + fmap.lateral)[mid] / 2
+    slope, icpt = np.polyfit(fmap.u_table[mid], centre, 1)
+    a_heel = 1.0 - fl / fmap.length_px
+    ax, lat = fmap.axes()
+    s_heel = icpt + slope * a_heel
+    out = fmap.heel + fmap.length_px * (a_heel * ax + s_heel * lat)
+    return out.astype(np.float32)
+
+
 def measure_foot(
     mask: np.ndarray,
     image: np.ndarray | None = None,
@@ -899,6 +946,8 @@ def measure_foot(
     heel = contour[int(np.argmin(t_c))].astype(np.float32)
     toe = contour[int(np.argmax(t_c))].astype(np.float32)
     outline = _resample(contour, cfg.outline_points).astype(np.float32)
+    if cfg.view == "sole":
+        heel = _complete_heel(outline, heel, toe, cfg)
     lat_sign, lat_conf = _lateral_from_toes(outline, heel, toe)
     return FootShape(
         outline=outline,
@@ -1370,8 +1419,8 @@ class FootTracker:
             detected = self._detect(image, None, None, frame.t_ms, len(hands) > 0)
             if detected is not None and len(hands):
                 real = reject_foot_hands(hands, detected, cfg)
-                covered = hand_regions(real, size, cfg)
-                if (covered & detected.mask()).any():
+                if len(real):
+                    covered = hand_regions(real, size, cfg)
                     detected = self._detect(image, covered, None, frame.t_ms, True) or detected
             if detected is not None:
                 foot = detected
