@@ -220,3 +220,131 @@ def synth_check(videos: tuple[Path, ...], strict: bool) -> None:
     if strict and not all(r.passes for r in rows):
         click.echo("coach: some clips miss the thresholds", err=True)
         sys.exit(1)
+
+
+# --- coach live ---------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--source",
+    default="0",
+    show_default=True,
+    help="Camera index, device path (/dev/video0), stream URL, or a video file (played at its own rate).",
+)
+@click.option(
+    "--out",
+    "out_root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("out"),
+    show_default=True,
+    help="Each session is written to its own folder in here: live-<date>-<time>/session.json.",
+)
+@click.option(
+    "--headless", is_flag=True, help="No window (servers, CI, tests): same engine, same session file."
+)
+@click.option("--max-seconds", type=click.FloatRange(min=0, min_open=True), help="Stop after this much time.")
+@click.option(
+    "--routine", help="A guided routine: evening (5 min), full (10 min), or a routine file (.toml)."
+)
+@click.option(
+    "--voice/--quiet",
+    default=None,
+    help="Speak each cue and chime when a routine step is done (default: when a sound device exists).",
+)
+@click.option("--mirror/--no-mirror", default=None, help="Mirror the picture (default: for cameras).")
+@click.option(
+    "--keep-up/--every-frame",
+    default=None,
+    help="Drop frames the coach cannot keep up with (default: with a window or a camera), "
+    "or analyse every one.",
+)
+@click.option(
+    "--realtime/--no-realtime",
+    default=True,
+    show_default=True,
+    help="Play a video file at its own frame rate; --no-realtime runs it as fast as the coach can.",
+)
+@click.option(
+    "--zones-after",
+    type=click.FloatRange(min=0),
+    default=45.0,
+    show_default=True,
+    help="Seconds of massage before the coach names a neglected zone.",
+)
+@click.option("--heel", type=_Point(), help="Heel position in pixels, for a fixed camera (with --toe).")
+@click.option("--toe", type=_Point(), help="Tip of the longest toe in pixels (with --heel).")
+@click.option("--side", type=click.Choice(["left", "right"]), help="Which foot it is.")
+@click.option("--view", type=click.Choice(["sole", "top"]), default="sole", show_default=True)
+def live(
+    source: str,
+    out_root: Path,
+    headless: bool,
+    max_seconds: float | None,
+    routine: str | None,
+    voice: bool | None,
+    mirror: bool | None,
+    keep_up: bool | None,
+    realtime: bool,
+    zones_after: float,
+    heel: tuple[float, float] | None,
+    toe: tuple[float, float] | None,
+    side: str | None,
+    view: str,
+) -> None:
+    """Live coaching from a webcam: the coach watches, shows and says what to change.
+
+    Keys: q quit, space pause, r reset, c recalibrate the foot (click heel, then toe), h help.
+    The session is saved every few seconds and written on quit, Ctrl-C or when the camera stops.
+    """
+    from contextlib import ExitStack
+
+    from coach.analysis import AnalysisConfig
+    from coach.cues import CoachConfig
+    from coach.foot import FootConfig
+    from coach.live import LiveConfig, recover_stale, run_live
+    from coach.routines import load_routine
+
+    if (heel is None) != (toe is None):
+        raise click.UsageError("give --heel and --toe together")
+    plan = load_routine(routine) if routine is not None else None
+    analysis = AnalysisConfig(
+        foot=FootConfig(view=view),
+        coach=CoachConfig(neglect_after_s=zones_after),
+        heel_px=heel,
+        toe_px=toe,
+        side=side,
+    )
+    config = LiveConfig(
+        source=source,
+        out_root=out_root,
+        headless=headless,
+        max_seconds=max_seconds,
+        realtime=realtime,
+        keep_up=keep_up,
+        mirror=mirror,
+        routine=plan,
+        analysis=analysis,
+    )
+    for found in recover_stale(out_root):
+        click.echo(f"recovered an interrupted session ({found.duration_s:.0f} s): {found.session_path}")
+    with ExitStack() as stack:
+        speaker = None
+        if voice is not False:
+            from coach.voice import Speaker, sound_output
+
+            problem = sound_output()
+            if problem is None:
+                speaker = stack.enter_context(Speaker())
+            else:
+                click.echo(f"cues are shown, not spoken: {problem}", err=True)
+        where = "headless" if headless else "q quits, h shows the keys"
+        click.echo(f"coaching from {source} ({where})")
+        result = run_live(config, speaker=speaker, note=click.echo)
+    s = result.session
+    click.echo(
+        f"{len(s.strokes)} strokes, {s.active_s:.0f} s of massage in {s.video.duration_s:.0f} s, "
+        f"{len(s.cues)} cues"
+    )
+    for folder in result.sessions:
+        click.echo(f"wrote {folder / 'session.json'}")

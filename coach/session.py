@@ -364,11 +364,51 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class StepResult:
+    """One step of a guided routine (``coach live --routine``): seconds done against its target.
+
+    Attributes:
+        title: the step as the routine names it.
+        target_s: seconds of matching strokes the step asks for.
+        done_s: seconds done.
+        completed_at_s: session time when the target was met, None if it was not.
+    """
+
+    title: str
+    target_s: float
+    done_s: float
+    completed_at_s: float | None = None
+
+    def __post_init__(self) -> None:
+        _finite("target_s", self.target_s, allow_none=False)
+        _finite("done_s", self.done_s, allow_none=False)
+        _finite("completed_at_s", self.completed_at_s)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "target_s": _r(self.target_s, 1),
+            "done_s": _r(self.done_s, 3),
+            "completed_at_s": _r(self.completed_at_s, 3),
+        }
+
+
+@dataclass(frozen=True)
 class Routine:
-    """The routine the user followed, when one was chosen; ``target_s`` its planned length."""
+    """The routine the user followed, when one was chosen; ``target_s`` its planned length.
+
+    ``steps`` holds each step's outcome for a guided routine (empty otherwise).
+    """
 
     name: str
     target_s: float | None = None
+    steps: tuple[StepResult, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "target_s": _r(self.target_s, 1)}
+        if self.steps:
+            out["steps"] = [s.to_json() for s in self.steps]
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -443,9 +483,7 @@ class Session:
             "created_at": self.created_at,
             "recorded_at": self.recorded_at,
             "notes": self.notes,
-            "routine": None
-            if self.routine is None
-            else {"name": self.routine.name, "target_s": _r(self.routine.target_s, 1)},
+            "routine": None if self.routine is None else self.routine.to_json(),
             "active_s": _r(self.active_s, 3),
             "video": {
                 "fps": _r(self.video.fps, 3),
@@ -610,7 +648,19 @@ class Session:
                 notes=doc.get("notes"),
                 routine=None
                 if routine is None
-                else Routine(routine["name"], _opt_float(routine.get("target_s"))),
+                else Routine(
+                    routine["name"],
+                    _opt_float(routine.get("target_s")),
+                    tuple(
+                        StepResult(
+                            x["title"],
+                            float(x["target_s"]),
+                            float(x["done_s"]),
+                            _opt_float(x.get("completed_at_s")),
+                        )
+                        for x in routine.get("steps", [])
+                    ),
+                ),
             )
         except (ValueError, TypeError, KeyError, OverflowError) as exc:
             raise ValueError(f"{where}: {_clean(str(exc))}") from exc
