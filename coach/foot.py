@@ -943,8 +943,12 @@ def measure_foot(
     if score < 0:
         axis = -axis
         t_c = -t_c
-    heel = contour[int(np.argmin(t_c))].astype(np.float32)
-    toe = contour[int(np.argmax(t_c))].astype(np.float32)
+    # The back of the heel is the outline's rearmost point; the toe end is the
+    # level of the longest toe's tip, taken on the long axis through the heel
+    # (u = 1 is a level across the foot, not a particular toe).
+    heel = contour[int(np.argmin(t_c))].astype(np.float64)
+    toe = heel + float(t_c.max() - t_c.min()) * axis
+    heel, toe = heel.astype(np.float32), toe.astype(np.float32)
     outline = _resample(contour, cfg.outline_points).astype(np.float32)
     if cfg.view == "sole":
         heel = _complete_heel(outline, heel, toe, cfg)
