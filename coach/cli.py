@@ -55,6 +55,120 @@ def _default_sample() -> Path:
     return default_sample_video()
 
 
+class _Point(click.ParamType):
+    """An "X,Y" pixel position."""
+
+    name = "X,Y"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        try:
+            x, y = (float(part) for part in str(value).split(","))
+        except ValueError:
+            self.fail(f"{value!r} is not X,Y (two numbers, e.g. 120,340)", param, ctx)
+        return (x, y)
+
+
+@main.command()
+@click.argument("video", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for session.json, report.html and annotated.mp4.",
+)
+@click.option("--annotate", is_flag=True, help="Also write annotated.mp4 with the coach's overlay.")
+@click.option("--heel", type=_Point(), help="Heel position in pixels, for a fixed camera (with --toe).")
+@click.option("--toe", type=_Point(), help="Tip of the longest toe in pixels (with --heel).")
+@click.option(
+    "--side", type=click.Choice(["left", "right"]), help="Which foot it is, if the coach gets it wrong."
+)
+@click.option(
+    "--view",
+    type=click.Choice(["sole", "top"]),
+    default="sole",
+    show_default=True,
+    help="What the camera sees of the foot.",
+)
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
+def analyze(
+    video: Path | None,
+    out_dir: Path,
+    annotate: bool,
+    heel: tuple[float, float] | None,
+    toe: tuple[float, float] | None,
+    side: str | None,
+    view: str,
+    progress: bool | None,
+) -> None:
+    """Analyse a recorded session: strokes, pace, coverage; writes session.json and report.html.
+
+    With no VIDEO, analyses the default sample session.
+    """
+    from coach.analysis import AnalysisConfig
+    from coach.foot import FootConfig
+    from coach.recording import analyze_recording
+
+    if (heel is None) != (toe is None):
+        raise click.UsageError("give --heel and --toe together")
+    config = AnalysisConfig(foot=FootConfig(view=view), heel_px=heel, toe_px=toe, side=side)
+    result = analyze_recording(
+        video or _default_sample(), out_dir, config, annotate=annotate, progress=progress
+    )
+    s = result.session
+    found = "" if s.foot.found else " (no foot found: nothing counted)"
+    click.echo(
+        f"{len(s.strokes)} strokes, {s.active_s:.0f} s of massage in {s.video.duration_s:.0f} s{found}"
+    )
+    click.echo(f"wrote {result.session_path}")
+    click.echo(f"wrote {result.report_path}")
+    if result.video_path is not None:
+        click.echo(f"wrote {result.video_path}")
+
+
+@main.command(name="eval")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write every figure as JSON to this file.",
+)
+def eval_(paths: tuple[Path, ...], json_out: Path | None) -> None:
+    """Measure the coach on labelled clips (a video with <name>.labels.json beside it, or folders of them).
+
+    Runs the whole coach on each clip (real hand tracking on the video) and
+    compares with the truth: per-type precision, recall and F1, confusion
+    matrix, zone accuracy, coverage error, rate and glide-speed errors, and
+    the foot stage's figures.
+    """
+    import json
+
+    from coach.evaluate import evaluate_clip, find_clips, format_report, load_labels
+    from coach.hands import HandTracker, HandTrackerConfig
+    from coach.session import write_text_atomic
+
+    clips = find_clips(list(paths))
+    results = []
+    with HandTracker(HandTrackerConfig()) as tracker:
+        for video, labels in clips:
+            results.append(evaluate_clip(video, load_labels(labels), tracker=tracker))
+            click.echo(f"{video.name}: done in {results[-1].seconds:.0f} s", err=True)
+    pooled = sum((r.strokes for r in results[1:]), results[0].strokes)
+    foot = sum((r.foot for r in results[1:]), results[0].foot)
+    click.echo(format_report(results, pooled, foot))
+    if json_out is not None:
+        doc = {
+            "clips": {r.name: {"strokes": r.strokes.to_json(), "foot": r.foot.to_json()} for r in results},
+            "all": {"strokes": pooled.to_json(), "foot": foot.to_json()},
+        }
+        write_text_atomic(json_out, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+        click.echo(f"wrote {json_out}")
+
+
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object; JSON lines for a video).")

@@ -25,15 +25,33 @@ _PALM = [L.WRIST, L.INDEX_MCP, L.MIDDLE_MCP, L.RING_MCP, L.PINKY_MCP]
 
 
 @dataclass(frozen=True)
+class FootFrame:
+    """The two ways of measuring on the foot that the contact stage needs.
+
+    Attributes:
+        to_uv: (n, 2) pixels to the spec's (u, v): ``v`` is relative to the
+            foot's width where the point is (0 medial edge, 1 lateral edge).
+        to_fl: (n, 2) pixels to (a, s) in foot lengths: ``a`` along heel-to-toe,
+            ``s`` across towards the lateral side. Distances here are true
+            distances on the foot, so motion is measured in it.
+    """
+
+    to_uv: Callable[[np.ndarray], np.ndarray]
+    to_fl: Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
 class Contact:
     """The working hand's contact with the foot in one frame.
 
     Attributes:
         t_ms: the frame's timestamp.
         present: a working hand is on the foot (the points below mean something).
-        uv: (3, 2) float64 foot coordinates of the thumb tip, the fingertip
-            centroid (index, middle, ring) and the palm centre, in that order
-            (see :data:`POINTS`); NaN when not present.
+        uv: (3, 2) float64 foot coordinates (u, v) of the thumb tip, the
+            fingertip centroid (index, middle, ring) and the palm centre, in
+            that order (see :data:`POINTS`); NaN when not present.
+        fl: (3, 2) float64 the same points in foot lengths (a, s) (see
+            :class:`FootFrame`); NaN when not present.
         hand_id: track id of the working hand, -1 when none.
         holding: a second hand is on the foot too.
     """
@@ -41,16 +59,17 @@ class Contact:
     t_ms: int
     present: bool
     uv: np.ndarray
+    fl: np.ndarray
     hand_id: int = -1
     holding: bool = False
 
     def __post_init__(self) -> None:
-        if self.uv.shape != (3, 2):
-            raise ValueError(f"Contact.uv must be (3, 2), got {self.uv.shape}")
+        if self.uv.shape != (3, 2) or self.fl.shape != (3, 2):
+            raise ValueError(f"Contact.uv and fl must be (3, 2), got {self.uv.shape}, {self.fl.shape}")
 
     @classmethod
     def empty(cls, t_ms: int) -> Contact:
-        return cls(t_ms, False, np.full((3, 2), np.nan))
+        return cls(t_ms, False, np.full((3, 2), np.nan), np.full((3, 2), np.nan))
 
     def point(self, name: str) -> np.ndarray:
         """(2,) foot coordinates of "thumb", "fingers" or "palm"."""
@@ -118,25 +137,25 @@ class ContactTracker:
         span = track[-1][0] - track[0][0]
         return float(np.linalg.norm(np.diff(pts, axis=0), axis=1).sum() / max(span, 1e-6))
 
-    def update(self, hands: Hands, to_uv: Callable[[np.ndarray], np.ndarray] | None, t_ms: int) -> Contact:
+    def update(self, hands: Hands, foot: FootFrame | None, t_ms: int) -> Contact:
         """The contact for one frame.
 
         Args:
             hands: the hands that are hands (the foot's false detections already removed).
-            to_uv: the foot's mapping from (n, 2) pixels to (n, 2) foot
-                coordinates, or None when no foot is found.
+            foot: the foot's measuring frame, or None when no foot is found.
             t_ms: the frame's timestamp.
         """
-        if to_uv is None or len(hands) == 0:
+        if foot is None or len(hands) == 0:
             self._forget(set())
             return Contact.empty(t_ms)
-        pts = hand_points_px(hands)
-        uv = to_uv(pts.reshape(-1, 2)).reshape(len(hands), 3, 2)
+        pts = hand_points_px(hands).reshape(-1, 2)
+        uv = foot.to_uv(pts).reshape(len(hands), 3, 2)
+        fl = foot.to_fl(pts).reshape(len(hands), 3, 2)
         m = self.config.margin_fl
         inside = (uv[..., 0] >= -m) & (uv[..., 0] <= 1 + m) & (uv[..., 1] >= -m) & (uv[..., 1] <= 1 + m)
         on_foot = inside.any(axis=1)
         t_s = t_ms / 1000.0
-        motion = np.array([self._motion(int(hands.ids[i]), t_s, uv[i, 2]) for i in range(len(hands))])
+        motion = np.array([self._motion(int(hands.ids[i]), t_s, fl[i, 2]) for i in range(len(hands))])
         self._forget({int(i) for i in hands.ids})
         candidates = np.flatnonzero(on_foot)
         if len(candidates) == 0:
@@ -151,7 +170,7 @@ class ContactTracker:
                 k = first if inside[first].sum() >= inside[second].sum() else second
             else:
                 k = first
-        return Contact(t_ms, True, uv[k], int(hands.ids[k]), holding=len(candidates) > 1)
+        return Contact(t_ms, True, uv[k], fl[k], int(hands.ids[k]), holding=len(candidates) > 1)
 
     def _forget(self, keep: set[int]) -> None:
         for hand_id in list(self._history):

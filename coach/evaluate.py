@@ -17,7 +17,8 @@ same scorer reads a synthetic clip's labels and the coach's output. Scores:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -255,3 +256,225 @@ class EvalTargets:
             "rate_error": ok_low(scores.rate_error, self.rate_error),
             "speed_error": ok_low(scores.speed_error, self.speed_error),
         }
+
+
+# --- running the coach over labelled clips ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FootScores:
+    """How well the foot stage did against a clip's truth.
+
+    Attributes:
+        frames: frames with a foot in the truth.
+        found: frames where the coach found the foot.
+        ends_within: frames where heel and toe are both within ``END_TOLERANCE_FL`` of the truth.
+        zone_frames: frames with a true stroke (the truth's contact point on the foot).
+        zone_hits: of those, frames where the true contact point, mapped by the
+            coach's foot, falls in the true zone.
+        hand_frames: frames where the coach reports a working hand.
+        foot_as_hand: of those, frames where that "hand" is neither of the true hands.
+    """
+
+    frames: int = 0
+    found: int = 0
+    ends_within: int = 0
+    zone_frames: int = 0
+    zone_hits: int = 0
+    hand_frames: int = 0
+    foot_as_hand: int = 0
+
+    def __add__(self, other: FootScores) -> FootScores:
+        return FootScores(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    def to_json(self) -> dict[str, Any]:
+        def share(a: int, b: int) -> float | None:
+            return round(a / b, 4) if b else None
+
+        return {
+            "frames": self.frames,
+            "found": share(self.found, self.frames),
+            "heel_toe_within_0_05_fl": share(self.ends_within, self.frames),
+            "contact_zone_right": share(self.zone_hits, self.zone_frames),
+            "foot_taken_as_working_hand": share(self.foot_as_hand, self.hand_frames),
+        }
+
+
+END_TOLERANCE_FL = 0.05
+# A reported hand more than this far (palm centres, in foot lengths) from both true hands is not a hand.
+NOT_A_HAND_FL = 0.25
+
+
+def _palm_centre(xy: np.ndarray) -> np.ndarray:
+    from coach.landmarks import HandLandmark as L
+
+    return xy[[L.WRIST, L.INDEX_MCP, L.MIDDLE_MCP, L.RING_MCP, L.PINKY_MCP]].mean(axis=0)
+
+
+def _contact_px(kind: str, working: np.ndarray) -> np.ndarray:
+    from coach.landmarks import HandLandmark as L
+    from coach.strokes import PRIMARY_POINT
+
+    return working[L.THUMB_TIP] if PRIMARY_POINT[kind] == "thumb" else _palm_centre(working)
+
+
+def foot_frame_score(truth: Mapping[str, Any], true_row: Mapping[str, Any], result: Any) -> FootScores:
+    """Scores one frame of the foot stage (``result`` is the engine's FrameResult)."""
+    from coach.vocabulary import zone_of
+
+    if truth.get("heel") is None:
+        return FootScores()
+    heel, toe = np.asarray(truth["heel"], float), np.asarray(truth["toe"], float)
+    fl = float(np.linalg.norm(toe - heel))
+    foot = result.foot
+    found = bool(foot.found)
+    ends = (
+        found
+        and max(float(np.linalg.norm(foot.heel - heel)), float(np.linalg.norm(foot.toe - toe)))
+        <= END_TOLERANCE_FL * fl
+    )
+    zone_frames = zone_hits = 0
+    kind = true_row.get("stroke")
+    if kind and true_row.get("zone") and truth.get("working") is not None:
+        zone_frames = 1
+        if found:
+            u, v = foot.to_uv(_contact_px(kind, np.asarray(truth["working"], float)))[0]
+            zone_hits = int(bool(np.isfinite(u)) and zone_of(float(u), float(v)) == true_row["zone"])
+    hand_frames = foot_as_hand = 0
+    if result.contact.present:
+        hand_frames = 1
+        ids = list(result.hands.ids)
+        if result.contact.hand_id in ids:
+            xy = result.hands.xy[ids.index(result.contact.hand_id)]
+            centre = _palm_centre(xy)
+            true_hands = [
+                np.asarray(truth[k], float) for k in ("working", "holding") if truth.get(k) is not None
+            ]
+            far = all(np.linalg.norm(centre - _palm_centre(h)) > NOT_A_HAND_FL * fl for h in true_hands)
+            foot_as_hand = int(far)
+    return FootScores(1, int(found), int(ends), zone_frames, zone_hits, hand_frames, foot_as_hand)
+
+
+@dataclass(frozen=True)
+class ClipResult:
+    """One clip's scores."""
+
+    name: str
+    strokes: Scores
+    foot: FootScores
+    seconds: float
+
+
+def evaluate_clip(
+    video: Path, labels: Mapping[str, Any], config: Any = None, tracker: Any = None
+) -> ClipResult:
+    """Runs the whole coach (real hand tracking on the video's frames) and scores it.
+
+    Args:
+        video: the clip.
+        labels: its ground truth (``<clip>.labels.json``).
+        config: an :class:`~coach.analysis.AnalysisConfig`, or None for the defaults.
+        tracker: a hand tracker to reuse (it is reset), or None.
+    """
+    import time
+
+    from coach.analysis import Engine
+    from coach.sources import open_source
+
+    started = time.perf_counter()
+    frames = labels.get("frames", [])
+    rows = labels["timeline"]
+    foot = FootScores()
+    with open_source(video) as source:
+        if tracker is not None:
+            tracker.reset()
+        with Engine(source.info, config, tracker=tracker) as engine:
+            for frame in source:
+                result = engine.update(frame)
+                i = frame.index
+                if i < len(frames) and i < len(rows):
+                    foot = foot + foot_frame_score(frames[i], rows[i], result)
+            session = engine.summary(hindsight=True, created_at="1970-01-01T00:00:00+00:00")
+    measured = session.to_dict()
+    return ClipResult(video.name, score(labels, measured), foot, time.perf_counter() - started)
+
+
+def find_clips(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """(video, labels) pairs: each path is a video with labels beside it, or a folder of them.
+
+    Raises:
+        InputError: a path is missing, or a video has no labels.
+    """
+    from coach.errors import InputError
+
+    out = []
+    for path in paths:
+        if path.is_dir():
+            videos = sorted(p for p in path.iterdir() if p.suffix.lower() in (".mp4", ".avi", ".mov", ".mkv"))
+            out.extend(
+                (v, v.with_suffix(".labels.json")) for v in videos if v.with_suffix(".labels.json").is_file()
+            )
+        elif path.is_file():
+            labels = path.with_suffix(".labels.json")
+            if not labels.is_file():
+                raise InputError(f"{path}: no ground truth beside it ({labels.name} is missing)")
+            out.append((path, labels))
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    if not out:
+        raise InputError("no labelled clips found (a clip needs <name>.labels.json beside it)")
+    return out
+
+
+def load_labels(path: Path) -> dict[str, Any]:
+    """Reads a clip's ground truth, with a one-line error for a bad file."""
+    import json
+
+    from coach.errors import InputError
+
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the labels ({exc})") from None
+    if (
+        not isinstance(doc, dict)
+        or not isinstance(doc.get("timeline"), list)
+        or not isinstance(doc.get("strokes"), list)
+    ):
+        raise InputError(f"{path}: labels need 'strokes' and 'timeline' lists")
+    return doc
+
+
+def format_report(results: Sequence[ClipResult], pooled: Scores, foot: FootScores) -> str:
+    """The terminal table: one row per clip, then the pooled figures and the confusion matrix."""
+    lines = [
+        "| clip | macro F1 | zone acc. | coverage err (pts) | rate err | speed err | heel/toe ok | "
+        "contact zone ok | foot as hand | seconds |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+
+    def pct(x: float | None) -> str:
+        return "-" if x is None else f"{100 * x:.1f} %"
+
+    def row(name: str, s: Scores, f: FootScores, secs: str) -> str:
+        fj = f.to_json()
+        return (
+            f"| {name} | {s.macro_f1:.3f} | {s.zone_accuracy:.3f} | {s.coverage_error_points:.1f} | "
+            f"{pct(s.rate_error)} | {pct(s.speed_error)} | {pct(fj['heel_toe_within_0_05_fl'])} | "
+            f"{pct(fj['contact_zone_right'])} | {pct(fj['foot_taken_as_working_hand'])} | {secs} |"
+        )
+
+    for r in results:
+        lines.append(row(r.name, r.strokes, r.foot, f"{r.seconds:.0f}"))
+    lines.append(row(f"**all {pooled.clips}**", pooled, foot, f"{sum(r.seconds for r in results):.0f}"))
+    lines.append("")
+    lines.append("| truth \\ measured | " + " | ".join(CLASSES) + " |")
+    lines.append("|---|" + "---:|" * len(CLASSES))
+    for k, name in enumerate(CLASSES):
+        lines.append(f"| {name} | " + " | ".join(str(int(x)) for x in pooled.confusion[k]) + " |")
+    lines.append("")
+    lines.append("| type | precision | recall | F1 | frames |")
+    lines.append("|---|---:|---:|---:|---:|")
+    for name, ts in pooled.per_type().items():
+        lines.append(f"| {name} | {ts.precision:.3f} | {ts.recall:.3f} | {ts.f1:.3f} | {ts.support} |")
+    return "\n".join(lines)

@@ -18,6 +18,7 @@ centred windows, with hindsight) and live, frame by frame
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,8 +45,11 @@ class StrokeConfig:
     """Thresholds of the stroke rules, all in foot lengths (FL), seconds and Hz.
 
     Attributes:
-        window_s: length of the window each moment is judged on, offline (centred).
-        live_window_s: the same, live (trailing); shorter so a stroke is named
+        window_s: the longest window a moment is judged on, offline (centred);
+            shorter windows (a half and three quarters of it) are tried first,
+            so quick strokes are judged on their own and slow ones still show
+            enough repetitions.
+        live_window_s: the window live (trailing); shorter so a stroke is named
             within a second of its start.
         min_present_share: share of a window the hand must be on the foot.
         press_drift_fl: a press stays within this distance of its spot (spec: ~0.03 FL).
@@ -53,8 +57,14 @@ class StrokeConfig:
         glide_min_travel_fl: a glide travels at least this far along u (spec: 0.3 FL).
         glide_min_straightness: net distance over path length of a glide.
         glide_min_speed_fl_s: slower than this, the hand is not gliding but resting.
+        glide_max_surge: peak speed over mean speed of a glide; a repositioning
+            move (bell-shaped speed) reaches about 1.5.
+        glide_dip_ratio: a slow-down below this share of the speed on both sides
+            ends one stretch of travel and starts another.
         cyclic_min_strength: share of the motion's energy at its main rate for a
             repeated stroke (0-1; noise is about 0.1-0.3, a stroke over 0.6).
+        min_cycles: repetitions a window must show to be a cyclic stroke.
+        live_min_cycles: the same live, where a stroke must be named within a second.
         circle_min_circularity: how round a thumb loop must be (0 line, 1 circle).
         circle_max_size_fl: largest thumb loop (spec: ~0.15 FL diameter, plus slack).
         knead_min_across: share of a knead's movement that is across the foot (v).
@@ -62,7 +72,7 @@ class StrokeConfig:
         min_stroke_s: shorter segments are not strokes.
     """
 
-    window_s: float = 2.0
+    window_s: float = 3.2
     live_window_s: float = 1.0
     min_present_share: float = 0.6
     press_drift_fl: float = 0.03
@@ -70,7 +80,11 @@ class StrokeConfig:
     glide_min_travel_fl: float = 0.3
     glide_min_straightness: float = 0.7
     glide_min_speed_fl_s: float = 0.02
+    glide_max_surge: float = 1.3
+    glide_dip_ratio: float = 0.35
     cyclic_min_strength: float = 0.45
+    min_cycles: float = 1.2
+    live_min_cycles: float = 0.7
     circle_min_circularity: float = 0.5
     circle_max_size_fl: float = 0.22
     knead_min_across: float = 0.6
@@ -143,26 +157,29 @@ class ContactTrack:
 
     Attributes:
         t_s: (n,) seconds, increasing.
-        uv: (n, 3, 2) thumb, fingers and palm in foot coordinates (NaN when absent).
+        uv: (n, 3, 2) thumb, fingers and palm in foot coordinates (u, v) (NaN when absent).
+        fl: (n, 3, 2) the same points in foot lengths (a, s), where motion is measured.
         present: (n,) bool, the working hand is on the foot.
     """
 
     t_s: np.ndarray
     uv: np.ndarray
+    fl: np.ndarray
     present: np.ndarray
 
     def __post_init__(self) -> None:
         n = len(self.t_s)
-        if self.uv.shape != (n, 3, 2) or self.present.shape != (n,):
-            raise ValueError("ContactTrack needs t_s (n,), uv (n, 3, 2) and present (n,)")
+        if self.uv.shape != (n, 3, 2) or self.fl.shape != (n, 3, 2) or self.present.shape != (n,):
+            raise ValueError("ContactTrack needs t_s (n,), uv and fl (n, 3, 2), present (n,)")
 
     @classmethod
     def from_contacts(cls, contacts: list[Contact]) -> ContactTrack:
         if not contacts:
-            return cls(np.zeros(0), np.zeros((0, 3, 2)), np.zeros(0, bool))
+            return cls(np.zeros(0), np.zeros((0, 3, 2)), np.zeros((0, 3, 2)), np.zeros(0, bool))
         return cls(
             np.array([c.t_ms / 1000.0 for c in contacts]),
             np.array([c.uv for c in contacts], np.float64),
+            np.array([c.fl for c in contacts], np.float64),
             np.array([c.present for c in contacts], bool),
         )
 
@@ -170,7 +187,7 @@ class ContactTrack:
         return len(self.t_s)
 
     def slice(self, i: int, j: int) -> ContactTrack:
-        return ContactTrack(self.t_s[i:j], self.uv[i:j], self.present[i:j])
+        return ContactTrack(self.t_s[i:j], self.uv[i:j], self.fl[i:j], self.present[i:j])
 
 
 @dataclass(frozen=True)
@@ -197,26 +214,32 @@ def _across_share(t: np.ndarray, uv: np.ndarray) -> float:
     return float(var[1] / max(var.sum(), 1e-12))
 
 
-def classify_window(t: np.ndarray, uv: np.ndarray, config: StrokeConfig) -> WindowVerdict:
+def classify_window(
+    t: np.ndarray, uv: np.ndarray, fl: np.ndarray, config: StrokeConfig, min_cycles: float | None = None
+) -> WindowVerdict:
     """Judges one window of present contacts (glides are found separately).
 
     Args:
         t: (n,) seconds.
-        uv: (n, 3, 2) thumb, fingers, palm in foot coordinates, all present.
+        uv: (n, 3, 2) thumb, fingers, palm in foot coordinates (u, v), all present.
+        fl: (n, 3, 2) the same in foot lengths (a, s).
         config: thresholds.
+        min_cycles: repetitions a cyclic stroke must show (default ``config.min_cycles``).
     """
+    cycles = config.min_cycles if min_cycles is None else min_cycles
     if len(t) < 4:
         return WindowVerdict(None, 0.0)
-    thumb, palm = uv[:, _T], uv[:, _P]
+    thumb, palm = fl[:, _T], fl[:, _P]
     drift = max_drift(thumb)
     if drift < config.press_drift_fl and max_drift(palm) < 2 * config.press_drift_fl:
         return WindowVerdict("press", 1.0 - 0.5 * drift / config.press_drift_fl)
-    if np.median(thumb[:, 0]) >= config.toe_min_u:
+    if np.median(uv[:, _T, 0]) >= config.toe_min_u:
         osc = oscillation(t, thumb)
         return WindowVerdict("toe_work", 0.6 + 0.4 * min(1.0, osc.strength), osc)
+    span = float(t[-1] - t[0])
     osc_t = oscillation(t, thumb)
     if (
-        osc_t.strength >= config.cyclic_min_strength
+        _repeats(thumb, osc_t, span, cycles, config)
         and abs(osc_t.circularity) >= config.circle_min_circularity
         and osc_t.amplitude_fl <= config.circle_max_size_fl
     ):
@@ -224,10 +247,25 @@ def classify_window(t: np.ndarray, uv: np.ndarray, config: StrokeConfig) -> Wind
         return WindowVerdict("thumb_circles", conf, osc_t)
     osc_p = oscillation(t, palm)
     across = _across_share(t, palm)
-    if osc_p.strength >= config.cyclic_min_strength and across >= config.knead_min_across:
+    if _repeats(palm, osc_p, span, cycles, config) and across >= config.knead_min_across:
         conf = 0.5 + 0.25 * osc_p.strength + 0.25 * across
         return WindowVerdict("knead", conf, osc_p)
     return WindowVerdict(None, 0.5)
+
+
+def _repeats(pts: np.ndarray, osc: Oscillation, span: float, min_cycles: float, config: StrokeConfig) -> bool:
+    """The window shows a movement repeated in place, not a one-off move.
+
+    It must complete ``min_cycles`` at its rate, carry most of its energy at
+    that rate, and keep its centre: the mean positions of the window's two
+    halves lie within half the movement's size of each other (a hand moving
+    to a new spot shifts its centre by far more).
+    """
+    if osc.rate_hz * span < min_cycles or osc.strength < config.cyclic_min_strength:
+        return False
+    half = len(pts) // 2
+    shift = float(np.linalg.norm(pts[:half].mean(axis=0) - pts[half:].mean(axis=0)))
+    return shift <= 0.5 * osc.amplitude_fl + config.press_drift_fl
 
 
 @dataclass(frozen=True)
@@ -241,7 +279,13 @@ class GlideRun:
 
 
 def find_glides(track: ContactTrack, config: StrokeConfig) -> list[GlideRun]:
-    """Maximal stretches of one-way travel along ``u`` that are long and straight enough.
+    """Stretches of steady one-way travel along the foot, long and straight enough.
+
+    The palm's speed along the foot's axis is followed; a stretch ends where it
+    changes direction or almost stops. A glide slides at a steady pace, while a
+    hand repositioning between two spots speeds up and slows down like any
+    reaching movement (its peak speed is half as high again as its mean), so a
+    stretch whose peak speed is far above its mean is a move, not a glide.
 
     Args:
         track: a stretch where the hand is present throughout.
@@ -253,28 +297,115 @@ def find_glides(track: ContactTrack, config: StrokeConfig) -> list[GlideRun]:
     if len(track) < 3:
         return []
     t = track.t_s
-    palm = smooth(t, track.uv[:, _P], 0.25)
-    du = np.gradient(palm[:, 0], t)
-    sign = np.where(du > config.glide_min_speed_fl_s, 1, np.where(du < -config.glide_min_speed_fl_s, -1, 0))
+    palm = smooth(t, track.fl[:, _P], 0.25)
+    da = np.gradient(palm[:, 0], t)
+    floor = config.glide_min_speed_fl_s
+    sign = np.where(da > floor, 1, np.where(da < -floor, -1, 0))
+    dt = float(np.median(np.diff(t)))
     runs: list[GlideRun] = []
-    i = 0
-    n = len(t)
+    for i, j in _sign_runs(sign, max_gap=max(1, round(0.3 / max(dt, 1e-3)))):
+        # Dips are looked for at a finer time scale the faster the hand goes: a
+        # quick glide flowing into a move the same way slows down only briefly,
+        # while a slow glide's speed must be averaged longer to rise above jitter.
+        if j - i < 5:
+            continue
+        typical = float(np.median(np.abs(da[i:j])))
+        scale = float(np.clip(0.04 / max(typical, 1e-6), 0.1, 0.3))
+        quick = np.abs(np.gradient(smooth(t[i:j], track.fl[i:j, _P, :1], scale)[:, 0], t[i:j]))
+        for a, b in _split_at_dips(quick, config.glide_dip_ratio):
+            a, b = i + a, i + b
+            travel = abs(palm[b - 1, 0] - palm[a, 0])
+            if travel < config.glide_min_travel_fl:
+                continue
+            path = path_length(palm[a:b])
+            straight = float(np.linalg.norm(palm[b - 1] - palm[a])) / max(path, 1e-9)
+            if straight >= config.glide_min_straightness and _surge(t[a:b], track.fl[a:b, _P, 0]) <= (
+                config.glide_max_surge
+            ):
+                runs.append(GlideRun(a, b, float(travel), straight))
+    return runs
+
+
+def _surge(t: np.ndarray, a: np.ndarray) -> float:
+    """Peak (95th percentile) over mean speed along the foot, smoothed at a fifth of the stretch's length."""
+    if len(t) < 5:
+        return 1.0
+    pos = smooth(t, a[:, None], max(0.15, 0.2 * (t[-1] - t[0])))[:, 0]
+    speed = np.abs(np.gradient(pos, t))
+    return float(np.percentile(speed, 95) / max(speed.mean(), 1e-9))
+
+
+def _sign_runs(sign: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
+    """(start, end) of the stretches of one non-zero sign, bridging pauses of up to ``max_gap`` samples."""
+    out: list[tuple[int, int]] = []
+    i, n = 0, len(sign)
     while i < n:
         if sign[i] == 0:
             i += 1
             continue
         j = i
-        while j + 1 < n and sign[j + 1] == sign[i]:
+        while j < n and sign[j] == sign[i]:
             j += 1
-        travel = abs(palm[j, 0] - palm[i, 0])
-        if travel >= config.glide_min_travel_fl:
-            path = path_length(palm[i : j + 1])
-            net = float(np.linalg.norm(palm[j] - palm[i]))
-            straight = net / max(path, 1e-9)
-            if straight >= config.glide_min_straightness:
-                runs.append(GlideRun(i, j + 1, float(travel), straight))
-        i = j + 1
-    return runs
+        if out and sign[out[-1][0]] == sign[i] and i - out[-1][1] <= max_gap:
+            out[-1] = (out[-1][0], j)
+        else:
+            out.append((i, j))
+        i = j
+    return out
+
+
+def _split_at_dips(speed: np.ndarray, ratio: float) -> list[tuple[int, int]]:
+    """Cuts a stretch where the speed falls below ``ratio`` of both neighbouring peaks.
+
+    A glide that flows into a move in the same direction slows almost to a stop
+    between the two; the cut separates them.
+    """
+    n = len(speed)
+    if n < 5:
+        return [(0, n)]
+    cuts = [0]
+    for k in range(2, n - 2):
+        if speed[k] <= speed[k - 1] and speed[k] <= speed[k + 1]:
+            left, right = speed[cuts[-1] : k].max(initial=0.0), speed[k:].max(initial=0.0)
+            if speed[k] < ratio * min(left, right):
+                cuts.append(k)
+    cuts.append(n)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b - a >= 2]
+
+
+def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, int]]:
+    """Stretches where the thumb holds one spot: within ``press_drift_fl`` for ``press_min_s`` or more.
+
+    A moment is still when the thumb stays within the drift limit over the
+    half second around it; still moments are joined into stretches, and a
+    stretch is a press when it is long enough and its whole path stays within
+    the limit of its centre.
+
+    Args:
+        track: a stretch where the hand is present throughout.
+        config: thresholds.
+
+    Returns:
+        Index ranges (end exclusive) into ``track``.
+    """
+    n = len(track)
+    if n < 3:
+        return []
+    t = track.t_s
+    thumb = smooth(t, track.fl[:, _T], 0.15)
+    lo = np.searchsorted(t, t - 0.25)
+    hi = np.searchsorted(t, t + 0.25, side="right")
+    still = np.array(
+        [
+            np.linalg.norm(thumb[lo[i] : hi[i]] - thumb[i], axis=1).max() < config.press_drift_fl
+            for i in range(n)
+        ],
+    )
+    out = []
+    for a, b in _runs(still):
+        if t[b - 1] - t[a] >= config.press_min_s and max_drift(thumb[a:b]) < config.press_drift_fl:
+            out.append((int(a), int(b)))
+    return out
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -298,9 +429,10 @@ def describe(track: ContactTrack, kind: str, confidence: float, config: StrokeCo
         config: thresholds.
     """
     t = track.t_s
-    pts = track.uv[:, POINTS.index(PRIMARY_POINT[kind])]
+    k = POINTS.index(PRIMARY_POINT[kind])
+    pts = track.fl[:, k]
     start, end = float(t[0]), float(t[-1])
-    zone = _zone(pts)
+    zone = _zone(track.uv[:, k])
     if kind == "glide":
         travel = float(pts[-1, 0] - pts[0, 0])
         direction = "heel_to_toe" if travel > 0 else "toe_to_heel"
@@ -308,9 +440,33 @@ def describe(track: ContactTrack, kind: str, confidence: float, config: StrokeCo
         return Stroke(start, end, kind, zone, confidence, direction=direction, speed_fl_s=speed)
     if kind == "press":
         return Stroke(start, end, kind, zone, confidence, hold_s=end - start)
-    osc = oscillation(t, pts)
-    rate = osc.rate_hz if osc.strength > 0.2 else None
-    return Stroke(start, end, kind, zone, confidence, rate_hz=rate)
+    return Stroke(start, end, kind, zone, confidence, rate_hz=stroke_rate(t, pts, config.window_s))
+
+
+def stroke_rate(t: np.ndarray, pts: np.ndarray, max_window_s: float) -> float | None:
+    """A cyclic stroke's rate: the median over windows of up to four cycles (each detrended).
+
+    Measured window by window so that a slow drift of the stroke's centre (a
+    hand stepping from toe to toe, circles wandering along the arch) is not
+    taken for the repetition itself; several cycles per window keep the
+    estimate sharp.
+    """
+    if len(t) < 8:
+        return None
+    first = oscillation(t, pts)
+    if first.rate_hz <= 0:
+        return None
+    window = min(4.0 / first.rate_hz, max_window_s)
+    if t[-1] - t[0] <= window:
+        return first.rate_hz
+    rates = []
+    for start in np.arange(t[0], t[-1] - window + 1e-9, window / 4):
+        lo, hi = np.searchsorted(t, [start, start + window])
+        osc = oscillation(t[lo:hi], pts[lo:hi])
+        # A window that sees less than one and a half cycles is measuring drift, not the stroke.
+        if osc.rate_hz * window >= 1.5:
+            rates.append(osc.rate_hz)
+    return float(np.median(rates)) if rates else first.rate_hz
 
 
 def segment_strokes(track: ContactTrack, config: StrokeConfig | None = None) -> list[Stroke]:
@@ -336,6 +492,11 @@ def segment_strokes(track: ContactTrack, config: StrokeConfig | None = None) -> 
             strokes.append(describe(glide, "glide", conf, config))
             taken[g.i : g.j] = True
         for c, d in _runs(~taken):
+            rest = part.slice(c, d)
+            for i, j in find_presses(rest, config):
+                strokes.append(describe(rest.slice(i, j), "press", 0.9, config))
+                taken[c + i : c + j] = True
+        for c, d in _runs(~taken):
             strokes.extend(_segment_cyclic(part.slice(c, d), config))
     strokes.sort(key=lambda s: s.start_s)
     return strokes
@@ -347,7 +508,7 @@ def _segment_cyclic(track: ContactTrack, config: StrokeConfig) -> list[Stroke]:
     if n < 4 or track.t_s[-1] - track.t_s[0] < config.min_stroke_s:
         return []
     t = track.t_s
-    half = config.window_s / 2
+    windows = (0.5 * config.window_s, 0.75 * config.window_s, config.window_s)
     labels: list[str | None] = []
     confs = np.zeros(n)
     # Judge on a 10 Hz grid of moments; frames between take the nearest moment's verdict.
@@ -355,26 +516,59 @@ def _segment_cyclic(track: ContactTrack, config: StrokeConfig) -> list[Stroke]:
     centres = list(range(0, n, step))
     verdicts = []
     for k in centres:
-        lo, hi = np.searchsorted(t, [t[k] - half, t[k] + half])
-        verdicts.append(classify_window(t[lo:hi], track.uv[lo:hi], config))
+        verdict = WindowVerdict(None, 0.5)
+        for w in windows:
+            lo, hi = np.searchsorted(t, [t[k] - w / 2, t[k] + w / 2])
+            verdict = classify_window(t[lo:hi], track.uv[lo:hi], track.fl[lo:hi], config)
+            if verdict.type is not None:
+                break
+        verdicts.append(verdict)
     for i in range(n):
         v = verdicts[min(len(verdicts) - 1, round(i / step))]
         labels.append(v.type)
         confs[i] = v.confidence
     labels = _majority(labels, max(1, round(0.5 / max(float(np.median(np.diff(t))), 1e-3))))
-    out = []
+    segments = []
     i = 0
     while i < n:
         j = i
         while j + 1 < n and labels[j + 1] == labels[i]:
             j += 1
-        kind = labels[i]
-        dur = t[j] - t[i]
-        min_dur = config.press_min_s if kind == "press" else config.min_stroke_s
-        if kind is not None and dur >= min_dur:
-            out.append(describe(track.slice(i, j + 1), kind, float(confs[i : j + 1].mean()), config))
+        if labels[i] is not None:
+            segments.append([i, j + 1, labels[i]])
         i = j + 1
+    _extend_to_edges(track, segments)
+    out = []
+    for a, b, kind in segments:
+        dur = t[b - 1] - t[a]
+        min_dur = config.press_min_s if kind == "press" else config.min_stroke_s
+        if dur >= min_dur:
+            out.append(describe(track.slice(a, b), kind, float(confs[a:b].mean()), config))
     return out
+
+
+def _extend_to_edges(track: ContactTrack, segments: list[list]) -> None:
+    """Grows each cyclic segment into the unlabelled frames next to it while the hand stays where it worked.
+
+    A centred window straddling a stroke's start or end sees part of the move
+    to or from it and is not sure; the stroke really goes on as long as its
+    point stays within the region it covered (its centre plus 1.25 times its
+    reach), so the segment is grown frame by frame until the point leaves it.
+    """
+    for k, (a, b, kind) in enumerate(segments):
+        if kind == "press":
+            continue
+        pts = track.fl[:, POINTS.index(PRIMARY_POINT[kind])]
+        core = pts[a:b]
+        centre = np.median(core, axis=0)
+        reach = 1.25 * float(np.percentile(np.linalg.norm(core - centre, axis=1), 95)) + 0.01
+        left_limit = segments[k - 1][1] if k > 0 else 0
+        right_limit = segments[k + 1][0] if k + 1 < len(segments) else len(track)
+        while a > left_limit and np.linalg.norm(pts[a - 1] - centre) <= reach:
+            a -= 1
+        while b < right_limit and np.linalg.norm(pts[b] - centre) <= reach:
+            b += 1
+        segments[k][0], segments[k][1] = a, b
 
 
 def _majority(labels: list[str | None], width: int) -> list[str | None]:
@@ -430,7 +624,7 @@ class StrokeEngine:
         switch_s: how long a new verdict must last to be believed.
     """
 
-    def __init__(self, config: StrokeConfig | None = None, switch_s: float = 0.3) -> None:
+    def __init__(self, config: StrokeConfig | None = None, switch_s: float = 0.2) -> None:
         self.config = config or StrokeConfig()
         self.switch_s = switch_s
         self.reset()
@@ -489,13 +683,14 @@ class StrokeEngine:
             return WindowVerdict("glide", min(1.0, 0.5 + 0.5 * g.straightness), start_s=float(track.t_s[g.i]))
         ts = np.array([c.t_ms / 1000.0 for c in present])
         uv = np.array([c.uv for c in present])
-        return classify_window(ts, uv, self.config)
+        fl = np.array([c.fl for c in present])
+        return classify_window(ts, uv, fl, self.config, self.config.live_min_cycles)
 
     def _state(self, t: float, verdict: WindowVerdict) -> StrokeState:
         kind = self._current
         if kind is None or not self._segment:
             return StrokeState(t, None, verdict.confidence, None, self._since)
-        track = ContactTrack.from_contacts(self._segment[-int(30 * self.config.window_s * 2) :])
+        track = ContactTrack.from_contacts(self._segment[-int(30 * self.config.window_s * 1.5) :])
         live = describe(track, kind, float(np.mean(self._confs[-30:])), self.config)
         return StrokeState(t, kind, live.confidence, live.zone, self._since, live.rate_hz,
                            live.speed_fl_s, live.hold_s)  # fmt: skip

@@ -65,5 +65,7 @@ def contacts(*parts: np.ndarray, noise_fl: float = 0.004, seed: int = 0) -> list
     for i, p in enumerate(uv):
         present = not np.isnan(p).any()
         jitter = rng.normal(0, noise_fl, size=(3, 2)) if present else 0.0
-        out.append(Contact(round(i * 1000 / FPS), present, p + jitter, 0 if present else -1))
+        # The tests' foot is one foot length wide, so (u, v) and (a, s) coincide.
+        q = p + jitter
+        out.append(Contact(round(i * 1000 / FPS), present, q, q, 0 if present else -1))
     return out

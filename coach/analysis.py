@@ -1,0 +1,302 @@
+"""The coach's engine: every stage, frame by frame, for recordings and cameras alike.
+
+:class:`Engine` runs the stages in data order on each frame (hands, foot,
+contact, strokes, pace, cues) and keeps the small per-frame record a session
+needs; :meth:`Engine.summary` turns it into a :class:`~coach.session.Session`.
+A recording is summarised with hindsight (strokes re-segmented over the whole
+track); a live session uses the strokes the live engine saw. Time comes from
+the frames, so the same file gives the same session every time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from coach.contact import POINTS, Contact, ContactConfig, ContactTracker, FootFrame
+from coach.cues import Coach, CoachConfig, Cue
+from coach.foot import Foot, FootConfig, FootTracker, reject_foot_hands
+from coach.hands import Hands, HandTracker, HandTrackerConfig
+from coach.overlay import FootAnnotator, HandAnnotator, HudAnnotator, HudData
+from coach.pace import PaceJudge, measure_of
+from coach.session import FootInfo, Session, SessionBuilder, SessionConfig, VideoInfo
+from coach.sources import Frame, SourceInfo
+from coach.strokes import (
+    PRIMARY_POINT,
+    ContactTrack,
+    Stroke,
+    StrokeConfig,
+    StrokeEngine,
+    StrokeState,
+    segment_strokes,
+)
+from coach.vocabulary import PACE_TARGETS, zone_of
+
+# The session's timeline is sampled at this rate or a little above (spec: 10 Hz or more).
+TIMELINE_HZ = 10.0
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """Settings of every stage.
+
+    Attributes:
+        hands, foot, contact, strokes, coach, session: each stage's settings.
+        heel_px, toe_px: the user's calibration for a fixed camera (both or neither).
+        side: "left" or "right" to state which foot, or None to let the coach tell.
+    """
+
+    hands: HandTrackerConfig = field(default_factory=HandTrackerConfig)
+    foot: FootConfig = field(default_factory=FootConfig)
+    contact: ContactConfig = field(default_factory=ContactConfig)
+    strokes: StrokeConfig = field(default_factory=StrokeConfig)
+    coach: CoachConfig = field(default_factory=CoachConfig)
+    session: SessionConfig = field(default_factory=SessionConfig)
+    heel_px: tuple[float, float] | None = None
+    toe_px: tuple[float, float] | None = None
+    side: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.heel_px is None) != (self.toe_px is None):
+            raise ValueError("give both the heel and the toe point, or neither")
+        if self.side not in (None, "left", "right"):
+            raise ValueError(f"side must be left or right, got {self.side!r}")
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    """Everything the stages found in one frame (for drawing and live feedback).
+
+    Attributes:
+        frame: the input.
+        hands: the hands that are hands (the foot's false detections removed).
+        foot: the foot.
+        contact: the working hand on the foot.
+        state: the live stroke state.
+        pace: the live pace verdict of the current stroke, or None.
+        cue: a cue said on this frame, or None.
+        zone_seconds: stroke time per zone so far (live).
+        active_s: stroke time so far (live).
+    """
+
+    frame: Frame
+    hands: Hands
+    foot: Foot
+    contact: Contact
+    state: StrokeState
+    pace: str | None
+    cue: Cue | None
+    zone_seconds: dict[str, float]
+    active_s: float
+
+
+class Engine:
+    """Runs all stages on each frame and remembers what a session needs.
+
+    Use as a context manager (it owns the hand tracker).
+
+    Args:
+        info: the source's facts (size, frame rate, name).
+        config: settings.
+        tracker: a hand tracker to use instead of making one (e.g. shared by tests).
+    """
+
+    def __init__(
+        self, info: SourceInfo, config: AnalysisConfig | None = None, tracker: HandTracker | None = None
+    ) -> None:
+        self.info = info
+        self.config = config or AnalysisConfig()
+        self._own_tracker = tracker is None
+        self.tracker = tracker or HandTracker(self.config.hands)
+        self.foot_tracker = FootTracker(self.config.foot)
+        if self.config.heel_px is not None and self.config.toe_px is not None:
+            self.foot_tracker.calibrate(self.config.heel_px, self.config.toe_px, side=self.config.side)
+        elif self.config.side is not None:
+            self.foot_tracker.set_side(self.config.side)
+        self.contacts = ContactTracker(self.config.contact)
+        self.strokes = StrokeEngine(self.config.strokes)
+        self.pace = PaceJudge()
+        self.coach = Coach(self.config.coach)
+        self._zone_seconds: dict[str, float] = {}
+        self._active_s = 0.0
+        self._last_t: float | None = None
+        # The per-frame record, kept small: it is all a session needs.
+        self._t: list[float] = []
+        self._uv: list[np.ndarray] = []
+        self._fl: list[np.ndarray] = []
+        self._present: list[bool] = []
+        self._foot_found = 0
+        self._foot_lengths: list[float] = []
+        self.frames = 0
+
+    def update(self, frame: Frame) -> FrameResult:
+        """Runs every stage on one frame."""
+        hands = self.tracker.detect(frame)
+        foot = self.foot_tracker.update(frame, hands)
+        hands = reject_foot_hands(hands, foot)
+        frame_on_foot = FootFrame(foot.to_uv, foot.map.to_as) if foot.found and foot.map else None
+        contact = self.contacts.update(hands, frame_on_foot, frame.t_ms)
+        state = self.strokes.update(contact)
+        pace = self.pace.update(state.type, measure_of(state))
+        t = frame.t_s
+        dt = 0.0 if self._last_t is None else min(t - self._last_t, 0.5)
+        self._last_t = t
+        if state.type is not None and state.zone is not None:
+            self._zone_seconds[state.zone] = self._zone_seconds.get(state.zone, 0.0) + dt
+            self._active_s += dt
+        cue = self.coach.update(
+            t,
+            state.type,
+            pace,
+            measure_of(state),
+            self._zone_seconds,
+            self._active_s,
+            foot.found,
+            len(hands) > 0,
+        )
+        self.frames += 1
+        self._t.append(t)
+        self._uv.append(contact.uv)
+        self._fl.append(contact.fl)
+        self._present.append(contact.present)
+        if foot.found:
+            self._foot_found += 1
+            if len(self._foot_lengths) < 100_000:
+                self._foot_lengths.append(foot.length_px)
+        return FrameResult(
+            frame, hands, foot, contact, state, pace, cue, dict(self._zone_seconds), self._active_s
+        )
+
+    def track(self) -> ContactTrack:
+        """All contacts so far, as arrays."""
+        n = len(self._t)
+        return ContactTrack(
+            np.array(self._t, np.float64),
+            np.array(self._uv, np.float64).reshape(n, 3, 2),
+            np.array(self._fl, np.float64).reshape(n, 3, 2),
+            np.array(self._present, bool),
+        )
+
+    def summary(self, hindsight: bool = True, created_at: str | None = None) -> Session:
+        """The session so far.
+
+        Args:
+            hindsight: re-segment the strokes over the whole recording (for
+                files); False keeps the strokes the live engine saw.
+            created_at: when the analysis ran (ISO 8601), default now.
+        """
+        track = self.track()
+        strokes = segment_strokes(track, self.config.strokes) if hindsight else self.strokes.finish()
+        fps = self.info.fps
+        duration = len(self._t) / fps if fps > 0 else 0.0
+        video = VideoInfo(
+            fps, self.frames, round(duration, 3), self.info.width, self.info.height, self.info.name
+        )
+        builder = SessionBuilder(video, self.config.session)
+        found = self._foot_found > 0
+        length = float(np.median(self._foot_lengths)) if self._foot_lengths else None
+        builder.set_foot(FootInfo(found=found, frames_found=self._foot_found, length_px=length))
+        if found:
+            for stroke in strokes:
+                builder.add_stroke(stroke)
+            for cue in self.coach.cues:
+                builder.add_cue(cue)
+        else:
+            for cue in self.coach.cues:
+                if cue.kind == "foot":
+                    builder.add_cue(cue)
+        for t, stroke, zone, contact in timeline_rows(track, strokes if found else [], fps):
+            builder.add_frame(t, stroke, zone, contact)
+        return builder.summary(created_at=created_at)
+
+    def close(self) -> None:
+        if self._own_tracker:
+            self.tracker.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def timeline_rows(
+    track: ContactTrack, strokes: list[Stroke], fps: float
+) -> list[tuple[float, str | None, str | None, tuple[float, float] | None]]:
+    """The session timeline: one row per sample at about :data:`TIMELINE_HZ`.
+
+    Each row has the stroke covering that moment, the zone of the point the
+    stroke is done with, and that point; with no stroke, the thumb tip (if the
+    hand is on the foot) and no zone.
+    """
+    step = max(1, int(fps // TIMELINE_HZ)) if fps > 0 else 1
+    starts = np.array([s.start_s for s in strokes])
+    rows = []
+    for i in range(0, len(track), step):
+        t = float(track.t_s[i])
+        kind = None
+        if len(starts):
+            k = int(np.searchsorted(starts, t, side="right")) - 1
+            if k >= 0 and strokes[k].start_s <= t <= strokes[k].end_s:
+                kind = strokes[k].type
+        if not track.present[i]:
+            rows.append((t, None, None, None))
+            continue
+        point = track.uv[i, POINTS.index(PRIMARY_POINT[kind] if kind else "thumb")]
+        contact = (round(float(point[0]), 4), round(float(point[1]), 4))
+        zone = zone_of(*contact) if kind else None
+        rows.append((t, kind, zone, contact))
+    return rows
+
+
+def pace_position(kind: str | None, value: float | None) -> float | None:
+    """Where a pace measure sits against its band: 0 at the low edge, 1 at the high edge."""
+    band = PACE_TARGETS.get(kind or "")
+    if band is None or value is None:
+        return None
+    return (value - band.low) / (band.high - band.low)
+
+
+def pace_text(kind: str | None, value: float | None) -> str:
+    """E.g. "0.82 FL/s (aim 0.04-0.4)"."""
+    band = PACE_TARGETS.get(kind or "")
+    if band is None or value is None:
+        return ""
+    unit = {"speed_fl_s": "FL/s", "rate_hz": "Hz", "hold_s": "s"}[band.measure]
+    return f"{value:.2f} {unit} (aim {band.low:g}-{band.high:g})"
+
+
+def hud_data(result: FrameResult, cue_text: str = "") -> HudData:
+    """What the head-up display shows for one frame's result."""
+    total = sum(result.zone_seconds.values())
+    shares = {z: s / total for z, s in result.zone_seconds.items()} if total > 0 else {}
+    value = measure_of(result.state)
+    notice = "" if result.foot.found else result.foot.message
+    return HudData(
+        stroke=result.state.type,
+        confidence=result.state.confidence,
+        pace=result.pace,
+        pace_text=pace_text(result.state.type, value),
+        pace_position=pace_position(result.state.type, value),
+        zone_share=shares,
+        elapsed_s=result.frame.t_s,
+        active_s=result.active_s,
+        cue=cue_text,
+        notice=notice,
+    )
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """All annotators together: what the live window and the annotated video show."""
+
+    hands: HandAnnotator = field(default_factory=HandAnnotator)
+    foot: FootAnnotator = field(default_factory=FootAnnotator)
+    hud: HudAnnotator = field(default_factory=HudAnnotator)
+
+    def draw(self, scene: np.ndarray, result: FrameResult, cue_text: str = "") -> np.ndarray:
+        data = hud_data(result, cue_text)
+        self.foot.draw(scene, result.foot, data.zone_share)
+        self.hands.draw(scene, result.hands)
+        return self.hud.draw(scene, data)
