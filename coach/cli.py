@@ -416,14 +416,14 @@ def live(
     from coach.analysis import AnalysisConfig
     from coach.cues import CoachConfig
     from coach.foot import FootConfig
-    from coach.live import LiveConfig, recover_stale, run_live
+    from coach.live import LIVE_FOOT_SETTINGS, LiveConfig, recover_stale, run_live
     from coach.routines import load_routine
 
     if (heel is None) != (toe is None):
         raise click.UsageError("give --heel and --toe together")
     plan = load_routine(routine) if routine is not None else None
     analysis = AnalysisConfig(
-        foot=FootConfig(view=view),
+        foot=FootConfig(view=view, **LIVE_FOOT_SETTINGS),
         coach=CoachConfig(neglect_after_s=zones_after),
         heel_px=heel,
         toe_px=toe,

@@ -53,6 +53,11 @@ from coach.session import Cue as SessionCue
 from coach.session import Session, VideoInfo, load_session, write_session
 from coach.sources import Frame, Source, SourceInfo, open_source
 
+LIVE_FOOT_SETTINGS: dict[str, int] = {"work_size": 200, "redetect_every": 150}
+"""Foot-stage settings (:class:`coach.foot.FootConfig`) for live use. Segmenting the foot
+blocks the loop while it runs (about half a second on two cores), so live coaching
+segments a smaller picture and less often; optical flow carries the foot in between."""
+
 CHECKPOINT_NAME = "session.checkpoint.json"
 LOCK_NAME = "live.pid"
 SESSION_NAME = "session.json"
@@ -184,6 +189,15 @@ class LatestFrames:
         self._thread.start()
 
     def _put(self, item: Grabbed | BaseException | None) -> None:
+        if not isinstance(item, Grabbed):
+            # The end (or a failure) waits behind the last frame instead of replacing it.
+            while not self._stop.is_set():
+                try:
+                    self._slot.put(item, timeout=0.1)
+                    return
+                except queue.Full:
+                    continue
+            return
         while not self._stop.is_set():
             try:
                 self._slot.put_nowait(item)

@@ -1,0 +1,75 @@
+"""Live coaching speed: capture-to-overlay latency and frames shown per second, measured (not asserted).
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_live.py [VIDEO] [--seconds N] [--window]
+
+Plays VIDEO (default: the sample session) at its own frame rate, as a camera
+would deliver it, through the whole live loop (hands, foot, strokes, pace,
+cues, overlay) with late frames dropped, and prints a Markdown table:
+latency from the moment a frame was captured to the moment its overlay was
+shown (median and 90th percentile), frames shown per second, frames dropped.
+``--window`` also runs it with the OpenCV window (needs a display; under a
+server use ``xvfb-run -a``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+from pathlib import Path
+
+from coach.analysis import AnalysisConfig
+from coach.foot import FootConfig
+from coach.live import LIVE_FOOT_SETTINGS, LiveConfig, LiveResult, run_live
+from coach.samples import default_sample_video
+
+
+def _row(name: str, r: LiveResult) -> str:
+    ms = sorted(r.latency_ms)
+    med = statistics.median(ms)
+    p90 = ms[int(0.9 * (len(ms) - 1))]
+    fps = r.frames_shown / r.wall_s if r.wall_s > 0 else 0.0
+    return f"| {name} | {med:.0f} | {p90:.0f} | {fps:.1f} | {r.frames_shown} | {r.frames_dropped} |"
+
+
+def _run(video: Path, seconds: float, headless: bool, out: Path) -> LiveResult:
+    config = LiveConfig(
+        source=str(video),
+        out_root=out,
+        headless=headless,
+        max_seconds=seconds,
+        realtime=True,
+        keep_up=True,
+        analysis=AnalysisConfig(foot=FootConfig(**LIVE_FOOT_SETTINGS)),
+    )
+    return run_live(config)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("video", nargs="?", type=Path)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--window", action="store_true", help="also measure with the window")
+    args = parser.parse_args()
+    video = args.video or default_sample_video()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="footcoach-bench-") as tmp:
+        r = _run(video, args.seconds, True, Path(tmp))
+        rows.append(_row("headless", r))
+        size = f"{r.session.video.width}x{r.session.video.height}"
+        if args.window:
+            if not os.environ.get("DISPLAY"):
+                parser.error("--window needs a display (run under xvfb-run -a)")
+            rows.append(_row("window (OpenCV, Qt)", _run(video, args.seconds, False, Path(tmp))))
+    print(f"{video.name}: {size}, {args.seconds:g} s played at its own rate, {os.cpu_count()} cores")
+    print("| mode | median latency ms | p90 latency ms | frames shown/s | frames shown | frames dropped |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        print(row)
+
+
+if __name__ == "__main__":
+    main()
