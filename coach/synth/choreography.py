@@ -430,31 +430,35 @@ def random_choreography(seed: int, duration_s: float = 20.0) -> Choreography:
         duration_s: roughly how long the strokes last in all (moves included).
     """
     rng = np.random.default_rng(seed)
+
+    def draw(lo: float, hi: float) -> float:
+        return round(float(rng.uniform(lo, hi)), 2)
+
     strokes: list[Stroke] = []
     total = 0.5
     while total < duration_s:
         kind = STROKE_TYPES[int(rng.integers(len(STROKE_TYPES)))]
         fast = rng.random() < 0.3
-        move = float(rng.uniform(0.4, 1.2))
-        away = float(rng.uniform(0.5, 1.5)) if rng.random() < 0.15 else 0.0
-        u = float(rng.uniform(0.08, 0.72))
-        v = float(rng.uniform(0.15, 0.85))
+        move = draw(0.7, 1.4)
+        away = draw(0.5, 1.5) if rng.random() < 0.15 else 0.0
+        u = draw(0.08, 0.72)
+        v = draw(0.15, 0.85)
         if kind == "glide":
-            u0, u1 = sorted(rng.uniform(0.08, 0.78, 2))
+            u0, u1 = sorted((draw(0.08, 0.78), draw(0.08, 0.78)))
             if u1 - u0 < 0.35:
                 u0, u1 = 0.10, 0.76
             if rng.random() < 0.3:
                 u0, u1 = u1, u0
-            speed = float(rng.uniform(0.5, 1.0) if fast else rng.uniform(0.08, 0.38))
+            speed = draw(0.5, 1.0) if fast else draw(0.08, 0.38)
             s = Stroke("glide", (u0, v), (u1, v), speed_fl_s=speed, move_s=move, away_s=away)
         elif kind == "press":
-            s = Stroke("press", (u, v), hold_s=float(rng.uniform(0.8, 1.5) if fast else rng.uniform(2, 5)))
+            s = Stroke("press", (u, v), hold_s=draw(0.8, 1.5) if fast else draw(2, 5))
         elif kind == "toe_work":
-            s = Stroke("toe_work", (0.86, 0.5), rate_hz=float(rng.uniform(0.8, 2.5)), cycles=1, move_s=move)
+            s = Stroke("toe_work", (0.86, 0.5), rate_hz=draw(0.8, 2.5), cycles=1, move_s=move)
         else:
             hi = 3.0 if kind == "thumb_circles" else 2.2
-            rate = float(rng.uniform(1.6, hi) if fast else rng.uniform(0.6, 1.3))
-            size = float(rng.uniform(0.05, 0.14))
+            rate = draw(1.6, hi) if fast else draw(0.6, 1.3)
+            size = draw(0.05, 0.14)
             s = Stroke(
                 kind, (u, v), rate_hz=rate, cycles=float(rng.integers(2, 6)), size_fl=size, move_s=move
             )

@@ -26,17 +26,26 @@ def background(kind: str, size: tuple[int, int], rng: np.random.Generator) -> np
     w, h = size
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     if kind == "towel":
-        palette = ((200, 190, 90), (120, 140, 60), (215, 215, 215), (90, 90, 170), (60, 130, 200))
+        palette = (
+            (200, 190, 90),
+            (120, 140, 60),
+            (215, 215, 215),
+            (170, 120, 70),
+            (150, 90, 120),
+            (110, 110, 110),
+        )
         base = np.array(palette[rng.integers(len(palette))], np.float32)
         loops = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 1.0)
         folds = cv2.GaussianBlur(rng.normal(0, 1, (h // 16 + 1, w // 16 + 1)).astype(np.float32), (0, 0), 1.5)
         folds = cv2.resize(folds, (w, h), interpolation=cv2.INTER_CUBIC)
-        img = base * (1.0 + 0.10 * loops[..., None] + 0.5 * folds[..., None])
+        img = base * (1.0 + 0.10 * loops[..., None] + 0.3 * folds[..., None])
         stripe_y = rng.uniform(0.05, 0.95) * h
         band = (np.abs(yy - stripe_y) < h * 0.03).astype(np.float32)
         img = img * (1 - 0.25 * band[..., None])
     elif kind == "floor":
-        base = np.array((rng.uniform(40, 80), rng.uniform(80, 120), rng.uniform(120, 170)), np.float32)
+        # Grey, painted or dark-stained boards: warm orange wood is skin-coloured to the tracker.
+        palette = ((95, 95, 100), (125, 110, 90), (55, 60, 68), (150, 150, 145), (110, 120, 95))
+        base = np.array(palette[rng.integers(len(palette))], np.float32) * rng.uniform(0.85, 1.15)
         board = max(24, int(h / rng.uniform(5, 9)))
         idx = (yy // board).astype(np.int32)
         tint = rng.uniform(0.85, 1.15, size=idx.max() + 2).astype(np.float32)[idx]
@@ -46,8 +55,18 @@ def background(kind: str, size: tuple[int, int], rng: np.random.Generator) -> np
         seam = ((yy % board) < 2).astype(np.float32) * 0.35
         img = base * (tint * (1 + grain + noise) * (1 - seam))[..., None]
     elif kind == "cloth":
-        c1 = np.array(rng.uniform(60, 220, 3), np.float32)
-        c2 = c1 * rng.uniform(0.55, 0.8)
+        # Cloth colours keep away from skin hues, as a real towel under a foot mostly does:
+        # a hand on skin-coloured cloth is lost by the tracker, as it would be on camera.
+        palette = (
+            (170, 110, 60),
+            (90, 140, 70),
+            (160, 160, 160),
+            (140, 80, 110),
+            (120, 120, 40),
+            (200, 200, 190),
+        )
+        c1 = np.array(palette[rng.integers(len(palette))], np.float32) * rng.uniform(0.8, 1.15)
+        c2 = c1 * rng.uniform(0.7, 0.85)
         period = rng.uniform(30, 60)
         check = ((np.sin(xx * 2 * math.pi / period) > 0) ^ (np.sin(yy * 2 * math.pi / period) > 0)).astype(
             np.float32
