@@ -133,7 +133,7 @@ class FootConfig:
     confidence_decay: float = 0.995
     lost_confidence: float = 0.15
     reject_inside: float = 0.85
-    forearm_reach: float = 0.6
+    forearm_reach: float = 0.35
     mimic_angle_deg: float = 35.0
 
     def __post_init__(self) -> None:
@@ -943,13 +943,21 @@ def measure_foot(
     if score < 0:
         axis = -axis
         t_c = -t_c
-    # The back of the heel is the outline's rearmost point; the toe end is the
-    # level of the longest toe's tip, taken on the long axis through the heel
-    # (u = 1 is a level across the foot, not a particular toe).
+    # The back of the heel is the outline's rearmost point and the tip of the
+    # longest toe the point furthest from it (not the furthest along the
+    # principal axis, which runs nearer the second toe).
     heel = contour[int(np.argmin(t_c))].astype(np.float64)
-    toe = heel + float(t_c.max() - t_c.min()) * axis
+    front = contour[t_c >= np.percentile(t_c, 70)].astype(np.float64)
+    back = contour[t_c <= np.percentile(t_c, 30)].astype(np.float64)
+    toe = front[int(np.argmax(np.linalg.norm(front - heel, axis=1)))]
+    heel = back[int(np.argmax(np.linalg.norm(back - toe, axis=1)))]
     heel, toe = heel.astype(np.float32), toe.astype(np.float32)
-    outline = _resample(contour, cfg.outline_points).astype(np.float32)
+    outline = _resample(contour, cfg.outline_points)
+    # Average out the pixel staircase so the width profile behind v is steady.
+    kernel = np.array([0.25, 0.5, 0.25])
+    ring = np.concatenate([outline[-1:], outline, outline[:1]])
+    outline = (np.convolve(ring[:, 0], kernel, "valid"), np.convolve(ring[:, 1], kernel, "valid"))
+    outline = np.stack(outline, axis=1).astype(np.float32)
     if cfg.view == "sole":
         heel = _complete_heel(outline, heel, toe, cfg)
     lat_sign, lat_conf = _lateral_from_toes(outline, heel, toe)

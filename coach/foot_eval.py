@@ -247,13 +247,17 @@ def format_clip_table(results: list[ClipResult]) -> str:
         return f"| {name} | {frames} | " + " | ".join(f"{x:.1%}" for x in r) + " |"
 
     for r in results:
-        lines.append(
-            row(
-                r.name,
-                r.frames,
-                [r.found, r.heel_toe_ok, r.zone_right, r.foot_as_hand, r.hands_dropped, r.side_right],
-            )
+        line = row(
+            r.name,
+            r.frames,
+            [r.found, r.heel_toe_ok, r.zone_right, r.foot_as_hand, r.hands_dropped, r.side_right],
         )
+        if r.contact_frames == 0:
+            # No rendered contact in this clip: the zone score does not apply.
+            cells = line.split(" | ")
+            cells[4] = "n/a"
+            line = " | ".join(cells)
+        lines.append(line)
     if len(results) > 1:
         total = sum(r.frames for r in results)
         cont = sum(r.contact_frames for r in results)
