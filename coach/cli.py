@@ -130,14 +130,26 @@ def analyze(
 
 
 @main.command(name="eval")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--suite",
+    type=click.Choice(["full", "ci"]),
+    help="Render (once) and measure the synthetic evaluation suite.",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(".eval-suite"),
+    show_default=True,
+    help="Where suite clips are rendered and kept.",
+)
 @click.option(
     "--json",
     "json_out",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write every figure as JSON to this file.",
 )
-def eval_(paths: tuple[Path, ...], json_out: Path | None) -> None:
+def eval_(paths: tuple[Path, ...], suite: str | None, cache: Path, json_out: Path | None) -> None:
     """Measure the coach on labelled clips (a video with <name>.labels.json beside it, or folders of them).
 
     Runs the whole coach on each clip (real hand tracking on the video) and
@@ -147,11 +159,14 @@ def eval_(paths: tuple[Path, ...], json_out: Path | None) -> None:
     """
     import json
 
-    from coach.evaluate import evaluate_clip, find_clips, format_report, load_labels
+    from coach.evaluate import ensure_suite, evaluate_clip, find_clips, format_report, load_labels
     from coach.hands import HandTracker, HandTrackerConfig
     from coach.session import write_text_atomic
 
-    clips = find_clips(list(paths))
+    if not paths and suite is None:
+        raise click.UsageError("give labelled clips or folders, or --suite")
+    listed = list(paths) + (ensure_suite(suite, cache) if suite else [])
+    clips = find_clips(listed)
     results = []
     with HandTracker(HandTrackerConfig()) as tracker:
         for video, labels in clips:
@@ -416,7 +431,7 @@ def live(
     from coach.analysis import AnalysisConfig
     from coach.cues import CoachConfig
     from coach.foot import FootConfig
-    from coach.live import LIVE_FOOT_SETTINGS, LiveConfig, recover_stale, run_live
+    from coach.live import LIVE_COACH_SETTINGS, LIVE_FOOT_SETTINGS, LiveConfig, recover_stale, run_live
     from coach.routines import load_routine
 
     if (heel is None) != (toe is None):
@@ -424,7 +439,7 @@ def live(
     plan = load_routine(routine) if routine is not None else None
     analysis = AnalysisConfig(
         foot=FootConfig(view=view, **LIVE_FOOT_SETTINGS),
-        coach=CoachConfig(neglect_after_s=zones_after),
+        coach=CoachConfig(neglect_after_s=zones_after, **LIVE_COACH_SETTINGS),
         heel_px=heel,
         toe_px=toe,
         side=side,

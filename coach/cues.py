@@ -10,21 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coach.vocabulary import PACE_TARGETS, ZONES
+from coach.vocabulary import PACE_TARGETS, TYPE_NAMES, ZONES
+from coach.vocabulary import ZONE_NAMES as SENTENCE_ZONE_NAMES
 
-# What the massage guide calls each zone, for messages a person reads or hears.
+# Zone names as a cue starts with them: "Arch: ...", "Ball of the foot: ...".
 ZONE_NAMES: dict[str, str] = {
-    "heel": "Heel",
-    "arch": "Arch",
-    "outer_edge": "Outer edge",
-    "ball": "Ball of the foot",
-    "toes": "Toes",
-}
-_TYPE_NAMES = {
-    "glide": "glides",
-    "thumb_circles": "thumb circles",
-    "knead": "kneading",
-    "press": "presses",
+    z: name.removeprefix("the ").capitalize() for z, name in SENTENCE_ZONE_NAMES.items()
 }
 _UNITS = {"speed_fl_s": "FL/s", "rate_hz": "Hz", "hold_s": "s"}
 
@@ -79,7 +70,7 @@ def pace_message(kind: str, verdict: str, value: float) -> str:
     """E.g. "Slow down: glides at 0.80 FL/s, aim for 0.04-0.40"."""
     band = PACE_TARGETS[kind]
     unit = _UNITS[band.measure]
-    name = _TYPE_NAMES[kind]
+    name = TYPE_NAMES[kind]
     if kind == "press":
         head = "Hold longer" if verdict == "too_slow" else "Release and move on"
         return f"{head}: press held {value:.0f} s, aim for {band.low:g}-{band.high:g} s"

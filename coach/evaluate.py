@@ -478,3 +478,62 @@ def format_report(results: Sequence[ClipResult], pooled: Scores, foot: FootScore
     for name, ts in pooled.per_type().items():
         lines.append(f"| {name} | {ts.precision:.3f} | {ts.recall:.3f} | {ts.f1:.3f} | {ts.support} |")
     return "\n".join(lines)
+
+
+# --- the synthetic evaluation suite ------------------------------------------------------------
+
+# Seeds the stroke rules were never tuned on (development used other seeds).
+SUITES: dict[str, tuple[tuple[int, ...], float | None]] = {
+    # name: (seeds, clip length in seconds or None for the whole choreography)
+    "full": ((1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008), None),
+    # Small enough for every CI run; its figures are pinned in tests/metrics_ci.json.
+    "ci": ((2001, 2002), 12.0),
+}
+_QUALITIES = ("webcam", "poor", "clean", "webcam")
+
+
+def suite_config(seed: int, duration_s: float | None = None) -> Any:
+    """The render settings of one suite clip, all drawn from its seed.
+
+    Random choreographies; sole view for three clips in four (the primary
+    set-up) and top view for the fourth; left and right feet; back and palm of
+    the working hand; clean, webcam and poor image quality.
+    """
+    from coach.synth.render import SynthConfig
+
+    rng = np.random.default_rng(seed)
+    return SynthConfig(
+        choreography="random",
+        seed=seed,
+        duration_s=duration_s,
+        view="top" if seed % 4 == 0 else "sole",
+        side="left" if rng.random() < 0.5 else "right",
+        palm_view=bool(rng.random() < 0.3),
+        quality=_QUALITIES[seed % len(_QUALITIES)],
+    )
+
+
+def ensure_suite(name: str, cache: Path) -> list[Path]:
+    """Renders a suite's clips into ``cache/name`` (those not there yet) and returns their paths.
+
+    Raises:
+        InputError: an unknown suite name, or a cache folder that cannot be made.
+    """
+    from coach.errors import InputError
+    from coach.synth.render import render
+
+    if name not in SUITES:
+        raise InputError(f"unknown suite {name!r}; choose one of {', '.join(SUITES)}")
+    seeds, duration = SUITES[name]
+    folder = cache / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot create the suite folder ({exc.strerror})") from None
+    out = []
+    for seed in seeds:
+        video = folder / f"suite_{seed}.mp4"
+        if not (video.is_file() and video.with_suffix(".labels.json").is_file()):
+            render(suite_config(seed, duration), video)
+        out.append(video)
+    return out

@@ -9,23 +9,23 @@ to change it back, so a value sitting on a boundary does not flicker.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from coach.strokes import Stroke, StrokeState
-from coach.vocabulary import PACE_TARGETS, PaceBand
+from coach.vocabulary import CYCLIC_TYPES, PACE_TARGETS, PaceBand
 
 VERDICTS: tuple[str, ...] = ("too_slow", "good", "too_fast")
 
 
-def measure_of(stroke: Stroke | StrokeState) -> float | None:
-    """The pace measure of a stroke's type (speed, rate or hold), or None if it has none."""
-    band = PACE_TARGETS.get(stroke.type or "")
-    if band is None:
-        return None
-    return getattr(stroke, band.measure)
+def pace_measure(stroke_type: str) -> str | None:
+    """The field that holds a stroke type's pace: its band's measure, ``rate_hz`` for other cyclic types."""
+    band = PACE_TARGETS.get(stroke_type)
+    if band is not None:
+        return band.measure
+    return "rate_hz" if stroke_type in CYCLIC_TYPES else None
 
 
 def verdict(value: float, band: PaceBand) -> str:
-    """The verdict for one value, without hysteresis."""
+    """The verdict for one value against one band, without hysteresis."""
     if value < band.low:
         return "too_slow"
     if value > band.high:
@@ -33,12 +33,25 @@ def verdict(value: float, band: PaceBand) -> str:
     return "good"
 
 
-def pace_of(stroke: Stroke) -> str | None:
-    """A finished stroke's verdict, or None for a type with no pace band (toe work)."""
-    value = measure_of(stroke)
-    if value is None:
+def pace_verdict(stroke_type: str, value: float | None) -> str | None:
+    """``too_slow``, ``good`` or ``too_fast`` for one stroke's pace, None without a value or a band."""
+    band = PACE_TARGETS.get(stroke_type)
+    if band is None or value is None:
         return None
-    return verdict(value, PACE_TARGETS[stroke.type])
+    return verdict(value, band)
+
+
+def measure_of(stroke: Any) -> float | None:
+    """The pace measure (speed, rate or hold) of a stroke or live state; None if its type has no band."""
+    band = PACE_TARGETS.get(stroke.type or "")
+    if band is None:
+        return None
+    return getattr(stroke, band.measure)
+
+
+def pace_of(stroke: Any) -> str | None:
+    """A finished stroke's verdict, or None for a type with no pace band (toe work)."""
+    return pace_verdict(stroke.type, measure_of(stroke))
 
 
 @dataclass

@@ -32,6 +32,7 @@ import numpy as np
 
 from coach import __version__
 from coach.errors import InputError
+from coach.pace import VERDICTS, pace_measure, pace_verdict
 from coach.vocabulary import (
     CYCLIC_TYPES,
     DEFAULT_FOOT_LENGTH_CM,
@@ -39,11 +40,13 @@ from coach.vocabulary import (
     PACE_TARGETS,
     SESSION_SCHEMA,
     STROKE_TYPES,
+    TYPE_NAMES,
+    ZONE_NAMES,
     ZONES,
     zones_of,
 )
 
-PACE_VERDICTS: tuple[str, ...] = ("too_slow", "good", "too_fast")
+PACE_VERDICTS = VERDICTS
 """A stroke's pace against its band in :data:`PACE_TARGETS` (for a press: too short, good, too long)."""
 
 ROUTINE_MIN_S = 300.0
@@ -697,26 +700,6 @@ def parse_time(text: str) -> datetime | None:
 # --- pure summaries -----------------------------------------------------------------------------
 
 
-def pace_measure(stroke_type: str) -> str | None:
-    """The field that holds a stroke type's pace: its band's measure, ``rate_hz`` for other cyclic types."""
-    band = PACE_TARGETS.get(stroke_type)
-    if band is not None:
-        return band.measure
-    return "rate_hz" if stroke_type in CYCLIC_TYPES else None
-
-
-def pace_verdict(stroke_type: str, value: float | None) -> str | None:
-    """``too_slow``, ``good`` or ``too_fast`` for one stroke's pace, None without a value or a band."""
-    band = PACE_TARGETS.get(stroke_type)
-    if band is None or value is None:
-        return None
-    if value < band.low:
-        return "too_slow"
-    if value > band.high:
-        return "too_fast"
-    return "good"
-
-
 def coverage_from_timeline(
     timeline: Timeline, *, fps: float, u_bins: int = 20, v_bins: int = 10, max_gap_s: float = 0.5
 ) -> tuple[Coverage, float]:
@@ -942,24 +925,6 @@ class SessionBuilder:
 
 
 # --- recommendations ----------------------------------------------------------------------------
-
-ZONE_NAMES: dict[str, str] = {
-    "heel": "the heel",
-    "arch": "the arch",
-    "outer_edge": "the outer edge",
-    "ball": "the ball of the foot",
-    "toes": "the toes",
-}
-"""How a person names each zone in a sentence."""
-
-TYPE_NAMES: dict[str, str] = {
-    "glide": "glides",
-    "thumb_circles": "thumb circles",
-    "press": "presses",
-    "knead": "kneading",
-    "toe_work": "toe work",
-}
-"""How a person names each stroke type in a sentence."""
 
 _RATE_WORDS = {"thumb_circles": "circles per second", "knead": "squeezes per second"}
 

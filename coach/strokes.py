@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from coach.contact import POINTS, Contact
 from coach.motion import Oscillation, detrend, max_drift, oscillation, path_length, smooth
-from coach.vocabulary import STROKE_TYPES, zone_of
+from coach.session import Stroke
+from coach.vocabulary import zone_of
 
 _T, _P = POINTS.index("thumb"), POINTS.index("palm")
 # Which of the hand's points a stroke is done with (its zone and contact).
@@ -97,58 +97,6 @@ class StrokeConfig:
                 raise ValueError(f"StrokeConfig.{name} must be positive, got {value}")
         if self.live_window_s > self.window_s:
             raise ValueError("live_window_s must not exceed window_s")
-
-
-@dataclass(frozen=True)
-class Stroke:
-    """One recognised stroke, with the spec's keys.
-
-    Attributes:
-        start_s, end_s: when it began and ended.
-        type: one of :data:`coach.vocabulary.STROKE_TYPES`.
-        zone: the zone it was done on.
-        confidence: 0-1.
-        direction: glides: "heel_to_toe" or "toe_to_heel"; else None.
-        rate_hz: cyclic strokes (thumb_circles, knead, toe_work); else None.
-        speed_fl_s: glides, in foot lengths per second; else None.
-        hold_s: presses; else None.
-    """
-
-    start_s: float
-    end_s: float
-    type: str
-    zone: str
-    confidence: float
-    direction: str | None = None
-    rate_hz: float | None = None
-    speed_fl_s: float | None = None
-    hold_s: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.type not in STROKE_TYPES:
-            raise ValueError(f"unknown stroke type {self.type!r}")
-        if self.end_s < self.start_s:
-            raise ValueError("a stroke cannot end before it starts")
-
-    @property
-    def duration_s(self) -> float:
-        return self.end_s - self.start_s
-
-    def to_json(self) -> dict[str, Any]:
-        def r(x: float | None, nd: int = 3) -> float | None:
-            return None if x is None else round(float(x), nd)
-
-        return {
-            "start_s": r(self.start_s),
-            "end_s": r(self.end_s),
-            "type": self.type,
-            "zone": self.zone,
-            "confidence": r(self.confidence),
-            "direction": self.direction,
-            "rate_hz": r(self.rate_hz),
-            "speed_fl_s": r(self.speed_fl_s),
-            "hold_s": r(self.hold_s),
-        }
 
 
 @dataclass(frozen=True)
@@ -615,18 +563,23 @@ class StrokeState:
 class StrokeEngine:
     """The stroke rules, frame by frame, for live coaching.
 
-    Each frame is judged on a trailing window; a new verdict must hold for
-    ``switch_s`` before it replaces the current one (hysteresis), and finished
-    strokes are measured as offline.
+    The moment is judged on a trailing window, ten times a second (a hand
+    stroke changes no faster, and judging every frame would cost three times
+    as much); a new verdict must hold for ``switch_s`` before it replaces the
+    current one (hysteresis), and finished strokes are measured as offline.
 
     Args:
         config: thresholds.
         switch_s: how long a new verdict must last to be believed.
+        judge_every_s: time between two judgements.
     """
 
-    def __init__(self, config: StrokeConfig | None = None, switch_s: float = 0.2) -> None:
+    def __init__(
+        self, config: StrokeConfig | None = None, switch_s: float = 0.2, judge_every_s: float = 0.1
+    ) -> None:
         self.config = config or StrokeConfig()
         self.switch_s = switch_s
+        self.judge_every_s = judge_every_s
         self.reset()
 
     def reset(self) -> None:
@@ -638,6 +591,9 @@ class StrokeEngine:
         self._segment: list[Contact] = []
         self._confs: list[float] = []
         self.strokes: list[Stroke] = []
+        self._judged_t: float | None = None
+        self._verdict = WindowVerdict(None, 1.0)
+        self._last_state: StrokeState | None = None
 
     def update(self, contact: Contact) -> StrokeState:
         """Adds one frame's contact and returns the current state."""
@@ -646,7 +602,15 @@ class StrokeEngine:
         horizon = max(self.config.live_window_s, 4.0)  # glides need a longer look back
         while self._buf and self._buf[0].t_ms / 1000.0 < t - horizon:
             self._buf.popleft()
-        verdict = self._judge(t)
+        due = self._judged_t is None or t - self._judged_t >= self.judge_every_s - 1e-6
+        if not (due or not contact.present):
+            if self._current is not None and contact.present:
+                self._segment.append(contact)
+                self._confs.append(self._verdict.confidence)
+            assert self._last_state is not None
+            return replace(self._last_state, t_s=t)
+        self._judged_t = t
+        verdict = self._verdict = self._judge(t)
         if verdict.type != self._current:
             if verdict.type != self._candidate:
                 self._candidate = verdict.type
@@ -663,7 +627,8 @@ class StrokeEngine:
         if self._current is not None and contact.present:
             self._segment.append(contact)
             self._confs.append(verdict.confidence)
-        return self._state(t, verdict)
+        self._last_state = self._state(t, verdict)
+        return self._last_state
 
     def _judge(self, t: float) -> WindowVerdict:
         recent = [c for c in self._buf if c.t_ms / 1000.0 >= t - self.config.live_window_s]

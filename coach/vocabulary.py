@@ -17,6 +17,26 @@ STROKE_TYPES: tuple[str, ...] = ("glide", "thumb_circles", "press", "knead", "to
 CYCLIC_TYPES: tuple[str, ...] = ("thumb_circles", "knead", "toe_work")
 GLIDE_DIRECTIONS: tuple[str, ...] = ("heel_to_toe", "toe_to_heel")
 
+# How a person names each zone and stroke type in a sentence.
+ZONE_NAMES: dict[str, str] = {
+    "heel": "the heel",
+    "arch": "the arch",
+    "outer_edge": "the outer edge",
+    "ball": "the ball of the foot",
+    "toes": "the toes",
+}
+"""How a person names each zone in a sentence."""
+
+TYPE_NAMES: dict[str, str] = {
+    "glide": "glides",
+    "thumb_circles": "thumb circles",
+    "press": "presses",
+    "knead": "kneading",
+    "toe_work": "toe work",
+}
+"""How a person names each stroke type in a sentence."""
+
+
 # Zone boundaries along u (0 heel, 1 toe tip) and across v (0 medial, 1 lateral).
 HEEL_END_U = 0.25
 MIDFOOT_END_U = 0.60

@@ -30,3 +30,13 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def session_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An 8 s good session rendered once per test run (640x480, 30 fps), with its labels beside it."""
+    from coach.synth import SynthConfig, render
+
+    out = tmp_path_factory.mktemp("clips") / "good.mp4"
+    render(SynthConfig(choreography="good_session", seed=7, duration_s=8.0), out)
+    return out
