@@ -16,11 +16,11 @@ import numpy as np
 from coach.hands import HandTracker, HandTrackerConfig
 from coach.landmarks import HandLandmark
 from coach.sources import open_source
+from coach.synth.choreography import PALM_CENTRE
 from coach.synth.labels import read_labels
 from coach.synth.render import labels_path
 
 L = HandLandmark
-_PALM = [L.WRIST, L.INDEX_MCP, L.MIDDLE_MCP, L.RING_MCP, L.PINKY_MCP]
 # Thresholds of the issue's definition of done.
 THUMB_TOLERANCE_FL = 0.05
 FOUND_TARGET = 0.95
@@ -89,7 +89,7 @@ def check_clip(video: Path, config: HandTrackerConfig | None = None) -> ClipFigu
             palm = float(np.linalg.norm(xy[L.MIDDLE_MCP] - xy[L.WRIST]))
             if len(hands) == 0:
                 continue
-            centre = xy[_PALM].mean(axis=0)
+            centre = xy[list(PALM_CENTRE)].mean(axis=0)
             d = np.linalg.norm(hands.centers() - centre, axis=1)
             best = int(np.argmin(d))
             if d[best] > 0.5 * palm:
@@ -102,15 +102,28 @@ def check_clip(video: Path, config: HandTrackerConfig | None = None) -> ClipFigu
     return ClipFigures(Path(video).name, len(frames), in_view, found, thumb_ok, median)
 
 
+def _percent(n: int, of: int) -> str:
+    return f"{100 * n / of:.1f} %" if of else "-"
+
+
 def figures_table(rows: list[ClipFigures]) -> str:
-    """A Markdown table of per-clip figures."""
+    """A Markdown table of per-clip figures, with a total row when there are several clips."""
     out = [
         "| clip | frames | hand fully in view | found | thumb tip within 0.05 FL | median thumb error (FL) |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        median = "-" if np.isnan(r.thumb_median_fl) else f"{r.thumb_median_fl:.3f}"
         out.append(
-            f"| {r.clip} | {r.frames} | {r.in_view} | {100 * r.found_share:.1f} % | "
-            f"{100 * r.thumb_share:.1f} % | {r.thumb_median_fl:.3f} |"
+            f"| {r.clip} | {r.frames} | {r.in_view} | {_percent(r.found, r.in_view)} | "
+            f"{_percent(r.thumb_ok, r.in_view)} | {median} |"
+        )
+    if len(rows) > 1:
+        in_view = sum(r.in_view for r in rows)
+        found = sum(r.found for r in rows)
+        thumb = sum(r.thumb_ok for r in rows)
+        out.append(
+            f"| all clips | {sum(r.frames for r in rows)} | {in_view} | {_percent(found, in_view)} | "
+            f"{_percent(thumb, in_view)} | |"
         )
     return "\n".join(out)

@@ -26,7 +26,6 @@ from coach.synth.render import FootPainter, HandPainter, Renderer, SynthConfig
 from coach.synth.scene import soft_blur
 
 L = HandLandmark
-_PALM = [L.WRIST, L.INDEX_MCP, L.MIDDLE_MCP, L.RING_MCP, L.PINKY_MCP]
 # Photos used by default, from ``data/`` beside the checkout (see its MANIFEST.md).
 HAND_PHOTOS = {"back": "hands/11k_f_d.jpg", "palm": "hands/11k_m_p.jpg"}
 FOOT_PHOTO = ("feet/focus_itw_000813.png", "feet/focus_itw_000813_mask.png")

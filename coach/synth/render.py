@@ -14,7 +14,7 @@ import numpy as np
 from coach.errors import InputError
 from coach.landmarks import HandLandmark
 from coach.sinks import VideoSink
-from coach.synth.choreography import NAMED, Track, by_name, plan
+from coach.synth.choreography import NAMED, Track, by_name, contact_weights, plan
 from coach.synth.foot import SIDES, VIEWS, FootLook, FootModel, FootPlacement, draw_foot, draw_leg
 from coach.synth.hand import HandLayer, HandLook, HandPose, composite, draw_hand, hand_landmarks, place
 from coach.synth.labels import FrameTruth, SessionLabels, write_labels
@@ -142,8 +142,8 @@ class Scene:
         hand_look: the working hand's look (the holding hand shares it).
         palm_fl: palm length (wrist to middle knuckle) in foot lengths.
         heel, toe: (2,) resting heel and toe positions, pixels.
-        drift: (3, 4) amplitude, frequency (Hz) and phase of the foot's slow drift
-            in x, y (FL) and rotation (radians), per row; 4th column unused.
+        drift: (3, 3) amplitude, frequency (Hz) and phase (columns) of the foot's
+            slow drift in x, y (FL) and rotation (radians) (rows).
         lighting: light direction and changes.
         light_field: (h, w, 3) float32.
         noise_sigma: sensor noise.
@@ -193,7 +193,7 @@ def build_scene(cfg: SynthConfig, rng: np.random.Generator, duration_s: float) -
     centre = np.array([w * rng.uniform(0.40, 0.50), h * rng.uniform(0.50, 0.56)])
     heel = centre - axis * fl * 0.5
     toe = centre + axis * fl * 0.5
-    drift = np.zeros((3, 4))
+    drift = np.zeros((3, 3))
     drift[:, 0] = (0.03, 0.03, math.radians(3.0))
     drift[:, 1] = rng.uniform(0.03, 0.09, 3)
     drift[:, 2] = rng.uniform(0, 2 * math.pi, 3)
@@ -303,9 +303,7 @@ def holding_pose(scene: Scene, cfg: SynthConfig, t_s: float, foot: FootPlacement
         right=False,
         palm_view=True,
     )
-    weights = np.zeros(21)
-    weights[[L.WRIST, L.INDEX_MCP, L.MIDDLE_MCP, L.RING_MCP, L.PINKY_MCP]] = 0.2
-    return place(pose, weights, target)
+    return place(pose, contact_weights("glide"), target)  # the palm centre
 
 
 def in_view(xy: np.ndarray, size: tuple[int, int], occluders: list[np.ndarray]) -> bool:

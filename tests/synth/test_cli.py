@@ -58,3 +58,16 @@ def test_render_then_check(tmp_path: Path) -> None:
     assert "| s.mp4 | 18 |" in check.stdout
     missing = coach("synth-check", str(tmp_path / "nope.mp4"))
     assert missing.returncode == 2 and "labels" in missing.stderr
+
+
+def test_figures_table_and_thresholds() -> None:
+    from coach.synth.check import ClipFigures, figures_table
+
+    good = ClipFigures("a.mp4", 100, 80, 78, 76, 0.01)
+    weak = ClipFigures("b.mp4", 100, 50, 50, 40, 0.03)
+    empty = ClipFigures("c.mp4", 10, 0, 0, 0, float("nan"))
+    assert good.passes and not weak.passes and not empty.passes
+    table = figures_table([good, weak, empty]).splitlines()
+    assert table[2] == "| a.mp4 | 100 | 80 | 97.5 % | 95.0 % | 0.010 |"
+    assert table[4] == "| c.mp4 | 10 | 0 | - | - | - |"
+    assert table[5].startswith("| all clips | 210 | 130 | 98.5 % | 89.2 % |")
