@@ -58,6 +58,11 @@ LIVE_FOOT_SETTINGS: dict[str, int] = {"work_size": 200, "redetect_every": 150}
 blocks the loop while it runs (about half a second on two cores), so live coaching
 segments a smaller picture and less often; optical flow carries the foot in between."""
 
+LIVE_COACH_SETTINGS: dict[str, float] = {"pace_hold_s": 0.25}
+"""Cue settings (:class:`coach.cues.CoachConfig`) for live use. A rushed glide is over in
+well under a second, so a pace verdict is said once it has held a quarter of a second
+(the pace judge's own hysteresis already keeps it from flickering)."""
+
 CHECKPOINT_NAME = "session.checkpoint.json"
 LOCK_NAME = "live.pid"
 SESSION_NAME = "session.json"
@@ -177,11 +182,21 @@ class LatestFrames:
     A camera keeps delivering while the coach works on a frame; a frame that
     waited is stale, so it is dropped (counted in :attr:`dropped`) rather than
     queued, and latency stays one frame. An exception from the source (a
-    camera unplugged) is raised from the iteration.
+    camera unplugged) is raised from the iteration, and so is a source that
+    gives no picture for ``stall_s`` (a camera that hangs instead of failing).
+
+    Args:
+        source: an opened source.
+        stall_s: the longest wait for a frame before the source counts as lost.
+        interrupt: when set (e.g. by a signal handler), the iteration ends at once.
     """
 
-    def __init__(self, source: Source) -> None:
+    def __init__(
+        self, source: Source, stall_s: float = 5.0, interrupt: threading.Event | None = None
+    ) -> None:
         self._source = source
+        self._stall_s = stall_s
+        self._interrupt = interrupt or threading.Event()
         self._slot: queue.Queue[Grabbed | BaseException | None] = queue.Queue(maxsize=1)
         self._stop = threading.Event()
         self.dropped = 0
@@ -221,8 +236,17 @@ class LatestFrames:
             self._put(SourceFailedError(exc))
 
     def __iter__(self) -> Iterator[Grabbed]:
+        last = time.monotonic()
         while True:
-            item = self._slot.get()
+            try:
+                item = self._slot.get(timeout=0.1)
+            except queue.Empty:
+                if self._interrupt.is_set():
+                    return
+                if time.monotonic() - last > self._stall_s:
+                    raise SourceFailedError(TimeoutError(f"no picture for {self._stall_s:g} s")) from None
+                continue
+            last = time.monotonic()
             if item is None:
                 return
             if isinstance(item, BaseException):
@@ -392,6 +416,7 @@ class StopOnSignals:
 
     def __init__(self) -> None:
         self.signal: int | None = None
+        self.event = threading.Event()
         self._previous: dict[int, object] = {}
 
     @property
@@ -402,6 +427,7 @@ class StopOnSignals:
         if self.signal is not None and signum == signal.SIGINT:
             raise KeyboardInterrupt  # a second Ctrl-C: the user really means it
         self.signal = signum
+        self.event.set()
 
     def __enter__(self) -> StopOnSignals:
         if threading.current_thread() is threading.main_thread():
@@ -621,6 +647,7 @@ class LiveResult:
         frames_dropped: frames dropped to keep up.
         wall_s: seconds from the first frame to the end.
         latency_ms: capture-to-shown time of every frame shown.
+        shown_at_s: when each frame was shown, seconds from the start (for frame rates).
         checkpoints: checkpoints written.
     """
 
@@ -631,6 +658,7 @@ class LiveResult:
     frames_dropped: int
     wall_s: float
     latency_ms: tuple[float, ...]
+    shown_at_s: tuple[float, ...]
     checkpoints: int
 
 
@@ -673,17 +701,20 @@ class _Clock:
     """Session time: the source's time minus pauses, strictly increasing from 0 after a reset."""
 
     def __init__(self) -> None:
-        self.offset_ms = 0
+        self.offset_ms: int | None = 0
         self.last_ms = -1
         self.step_ms = 33
 
-    def restart(self, source_t_ms: int) -> None:
-        self.offset_ms, self.last_ms = source_t_ms, -1
+    def restart(self) -> None:
+        """The next frame is at 0 ms."""
+        self.offset_ms, self.last_ms = None, -1
 
     def resume(self, source_t_ms: int) -> None:
         self.offset_ms = source_t_ms - (self.last_ms + self.step_ms)
 
     def frame(self, frame: Frame, first_index: int) -> Frame:
+        if self.offset_ms is None:
+            self.offset_ms = frame.t_ms
         t = max(frame.t_ms - self.offset_ms, self.last_ms + 1)
         if self.last_ms >= 0:
             self.step_ms = max(1, min(t - self.last_ms, 200))
@@ -718,6 +749,7 @@ def run_live(
     cfg = config
     started = datetime.now()
     latencies: list[float] = []
+    shown_at: list[float] = []
     folders: list[Path] = []
     routine_cues: list[SessionCue] = []
     reason = "end"
@@ -732,10 +764,10 @@ def run_live(
         if sink is None:
             sink = HeadlessSink() if cfg.headless else WindowSink(cfg.window_name, (info.width, info.height))
         stack.enter_context(sink)
-        grabber = stack.enter_context(LatestFrames(src)) if keep_up else None
+        stop = stack.enter_context(StopOnSignals())
+        grabber = stack.enter_context(LatestFrames(src, interrupt=stop.event)) if keep_up else None
         frames = iter(grabber) if grabber is not None else every_frame(src)
         view = LiveView(mirror=mirror)
-        stop = stack.enter_context(StopOnSignals())
         engine_info = _engine_info(info, keep_up)
         engines: list[Engine] = []
         stack.callback(lambda: [e.close() for e in engines])
@@ -826,7 +858,9 @@ def run_live(
                     tuple(calibrating or ()),
                 )
                 commands = sink.show(scene)
-                latencies.append((time.perf_counter() - grabbed.captured) * 1000.0)
+                shown = time.perf_counter()
+                latencies.append((shown - grabbed.captured) * 1000.0)
+                shown_at.append(shown - wall0)
                 last_scene = scene
                 if calibrating is not None:
                     w = info.width
@@ -865,8 +899,8 @@ def run_live(
                         started = datetime.now()
                         folder = SessionFolder(new_session_folder(cfg.out_root, started))
                         folders.append(folder.path)
-                        clock.restart(grabbed.frame.t_ms)
-                        first_index = grabbed.frame.index
+                        clock.restart()
+                        first_index = grabbed.frame.index + 1
                         next_checkpoint = cfg.checkpoint_every_s
                         cue_text, cue_until = "New session", 2.0
                 if reason == "quit":
@@ -880,7 +914,9 @@ def run_live(
                     reason = "max_seconds"
                     break
             else:
-                if live_kind:
+                if stop.requested:
+                    reason = "signal"
+                elif live_kind:
                     reason = "source_lost"
                     lost = f"{info.name} stopped giving pictures"
         except SourceFailedError as exc:
@@ -898,6 +934,7 @@ def run_live(
         grabber.dropped if grabber is not None else 0,
         time.perf_counter() - wall0,
         tuple(latencies),
+        tuple(shown_at),
         checkpoints,
     )
     if lost is not None:
