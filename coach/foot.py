@@ -82,6 +82,8 @@ class FootConfig:
         sole_min_length_per_width: a sole shorter than this for its width has
             lost its heel (to a hand or the leg); the heel is put back at
             ``sole_length_per_width``.
+        sole_max_length_per_width: a sole longer than this has a hand or the
+            leg merged with its heel; the heel is moved in the same way.
         outline_points: points in the reported outline.
         profile_bins: samples along ``u`` of the width profile behind ``v``.
         hand_margin: how far around a hand's landmark hull is masked, in palm sizes.
@@ -119,6 +121,7 @@ class FootConfig:
     min_contrast: float = 6.0
     sole_length_per_width: float = 2.5
     sole_min_length_per_width: float = 2.3
+    sole_max_length_per_width: float = 2.8
     outline_points: int = 128
     profile_bins: int = 41
     hand_margin: float = 0.25
@@ -151,8 +154,16 @@ class FootConfig:
             raise ValueError(f"cues must be a non-empty tuple from {CUES}, got {self.cues}")
         if not 0.0 < self.min_area < self.max_area <= 1.0:
             raise ValueError("need 0 < min_area < max_area <= 1 (fractions of the image)")
-        if not 1.5 <= self.sole_min_length_per_width <= self.sole_length_per_width <= 4.0:
-            raise ValueError("need 1.5 <= sole_min_length_per_width <= sole_length_per_width <= 4")
+        if not (
+            1.5
+            <= self.sole_min_length_per_width
+            <= self.sole_length_per_width
+            <= self.sole_max_length_per_width
+            <= 5
+        ):
+            raise ValueError(
+                "need 1.5 <= sole_min_length_per_width <= sole_length_per_width <= sole_max... <= 5"
+            )
         if not 1.0 <= self.min_elongation < self.max_elongation:
             raise ValueError("need 1 <= min_elongation < max_elongation")
         if self.outline_points < 16 or self.profile_bins < 5:
@@ -850,14 +861,29 @@ def _continuing_end(image: np.ndarray, contour: np.ndarray, t01: np.ndarray, len
     return float(np.clip(math.log((d_hi + 3.0) / (d_lo + 3.0)), -2.0, 2.0))
 
 
+def _forefoot_hidden(
+    outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, occluded: np.ndarray | None
+) -> bool:
+    """Whether hands border the front of the outline (so its width there is not the ball's)."""
+    if occluded is None or not occluded.any():
+        return False
+    h, w = occluded.shape
+    length = float(np.hypot(*(toe - heel)))
+    grown = cv2.dilate(occluded.astype(np.uint8), _disk(max(1, round(0.03 * length)))) > 0
+    u = (outline - heel) @ ((toe - heel) / length) / length
+    front = np.round(outline[u >= 0.4]).astype(int)
+    front = front[(front[:, 0] >= 0) & (front[:, 0] < w) & (front[:, 1] >= 0) & (front[:, 1] < h)]
+    return bool(len(front)) and float(grown[front[:, 1], front[:, 0]].mean()) > 0.05
+
+
 def _complete_heel(outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, cfg: FootConfig) -> np.ndarray:
-    """Moves the heel back when the sole is too short for its width.
+    """Puts the heel back where a sole of this width has it, when the outline disagrees.
 
     A hand cupping the heel, or the leg behind it, can take the heel's back off
-    the segmentation. Seen square-on, a sole is about ``sole_length_per_width``
-    times as long as it is wide at the ball; a sole much shorter than that has
-    lost its heel, which is put back at that length on the midline of the arch
-    region.
+    the segmentation or merge with it. Seen square-on, a sole is about
+    ``sole_length_per_width`` times as long as it is wide at the ball; a sole
+    much shorter or longer than that has lost its heel or grown a hand, and the
+    heel is put at that length on the midline of the arch region.
 
     Args:
         outline: (k, 2) px.
@@ -867,7 +893,7 @@ def _complete_heel(outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, cfg: 
     """
     fmap = FootMap.from_outline(outline, heel, toe, 1, bins=21)
     width = float((fmap.lateral - fmap.medial)[fmap.u_table >= 0.4].max())
-    if width <= 0 or 1.0 / width >= cfg.sole_min_length_per_width:
+    if width <= 0 or cfg.sole_min_length_per_width <= 1.0 / width <= cfg.sole_max_length_per_width:
         return heel
     fl = fmap.length_px * width * cfg.sole_length_per_width
     # The heel's middle lies on the midline of the arch region, extended back.
@@ -881,11 +907,36 @@ def _complete_heel(outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, cfg: 
     return out.astype(np.float32)
 
 
+def _toe_on_axis(contour: np.ndarray, heel: np.ndarray, tip: np.ndarray) -> np.ndarray:
+    """The toe point: the level of the longest toe's tip on the foot's long axis.
+
+    Args:
+        contour: (m, 2) px.
+        heel: (2,) back of the heel, px.
+        tip: (2,) tip of the longest toe, px.
+
+    Returns:
+        (2,) px.
+    """
+    length = float(np.hypot(*(tip - heel)))
+    a = (tip - heel) / length
+    n = np.array([-a[1], a[0]])
+    t = (contour - heel) @ a
+    near = contour[(t >= 0.93 * length) & (t <= 0.97 * length)]
+    if len(near) < 2:
+        return tip
+    s = (near - heel) @ n
+    middle = heel + 0.95 * length * a + 0.5 * (s.min() + s.max()) * n
+    d = (middle - heel) / float(np.hypot(*(middle - heel)))
+    return heel + d * float(((contour - heel) @ d).max())
+
+
 def measure_foot(
     mask: np.ndarray,
     image: np.ndarray | None = None,
     config: FootConfig | None = None,
     leg_point: np.ndarray | None = None,
+    occluded: np.ndarray | None = None,
 ) -> FootShape | None:
     """Measures a foot mask: outline, axis, toe end, heel and toe, lateral side.
 
@@ -894,6 +945,7 @@ def measure_foot(
         image: (h, w, 3) uint8 BGR, for the contrast checks; None skips them.
         config: settings; defaults if None.
         leg_point: (2,) px where a leg was cut off (:func:`cut_leg`), or None.
+        occluded: (h, w) bool pixels hidden by hands, or None.
 
     Returns:
         The shape, or None when the mask is not a plausible foot.
@@ -943,14 +995,16 @@ def measure_foot(
     if score < 0:
         axis = -axis
         t_c = -t_c
-    # The back of the heel is the outline's rearmost point and the tip of the
-    # longest toe the point furthest from it (not the furthest along the
-    # principal axis, which runs nearer the second toe).
+    # The back of the heel is the outline's rearmost point; the tip of the
+    # longest toe the point furthest from it. The long axis runs from the heel
+    # between the first two toes (the middle of the outline just short of the
+    # tip), and the toe point is the tip's level on that axis.
     heel = contour[int(np.argmin(t_c))].astype(np.float64)
     front = contour[t_c >= np.percentile(t_c, 70)].astype(np.float64)
     back = contour[t_c <= np.percentile(t_c, 30)].astype(np.float64)
-    toe = front[int(np.argmax(np.linalg.norm(front - heel, axis=1)))]
-    heel = back[int(np.argmax(np.linalg.norm(back - toe, axis=1)))]
+    tip = front[int(np.argmax(np.linalg.norm(front - heel, axis=1)))]
+    heel = back[int(np.argmax(np.linalg.norm(back - tip, axis=1)))]
+    toe = _toe_on_axis(contour.astype(np.float64), heel, tip)
     heel, toe = heel.astype(np.float32), toe.astype(np.float32)
     outline = _resample(contour, cfg.outline_points)
     # Average out the pixel staircase so the width profile behind v is steady.
@@ -958,7 +1012,7 @@ def measure_foot(
     ring = np.concatenate([outline[-1:], outline, outline[:1]])
     outline = (np.convolve(ring[:, 0], kernel, "valid"), np.convolve(ring[:, 1], kernel, "valid"))
     outline = np.stack(outline, axis=1).astype(np.float32)
-    if cfg.view == "sole":
+    if cfg.view == "sole" and not _forefoot_hidden(outline, heel, toe, occluded):
         heel = _complete_heel(outline, heel, toe, cfg)
     lat_sign, lat_conf = _lateral_from_toes(outline, heel, toe)
     return FootShape(
@@ -1065,7 +1119,7 @@ def detect_foot(
             best = (score, cut, leg)
     if best is None:
         return None
-    return measure_foot(best[1], image, cfg, best[2])
+    return measure_foot(best[1], image, cfg, best[2], exclude)
 
 
 def cut_leg(mask: np.ndarray, config: FootConfig | None = None) -> tuple[np.ndarray, np.ndarray | None]:

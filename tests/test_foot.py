@@ -50,23 +50,24 @@ FAST = FootConfig(view="sole", cues=("bgr",))
 
 # Medial and lateral edges of the sole as (a, s) in foot lengths, heel at a=0;
 # s grows towards the lateral side and the long axis runs from the back of the
-# heel to the tip of the big toe. Toes: (s of the middle, a of the tip, radius).
+# heel to between the first two toes (as in coach.synth). Toes: (s of the
+# middle, a of the tip, radius), big toe first.
 _MEDIAL = (
-    (0.0, 0.03),
-    (0.04, -0.04),
-    (0.15, -0.075),
-    (0.35, -0.05),
-    (0.55, -0.06),
-    (0.72, -0.085),
-    (0.82, -0.05),
+    (0.0, -0.01),
+    (0.04, -0.08),
+    (0.15, -0.115),
+    (0.35, -0.09),
+    (0.55, -0.10),
+    (0.72, -0.125),
+    (0.82, -0.09),
 )
-_LATERAL = ((0.0, 0.01), (0.04, 0.08), (0.15, 0.13), (0.35, 0.19), (0.55, 0.25), (0.70, 0.30), (0.78, 0.28))
+_LATERAL = ((0.0, 0.01), (0.04, 0.08), (0.15, 0.12), (0.35, 0.15), (0.55, 0.21), (0.70, 0.26), (0.78, 0.24))
 _TOES = (
-    (0.0, 1.0, 0.06),
-    (0.105, 0.96, 0.037),
-    (0.175, 0.92, 0.034),
-    (0.235, 0.88, 0.032),
-    (0.29, 0.83, 0.03),
+    (-0.045, 1.0, 0.06),
+    (0.06, 0.96, 0.037),
+    (0.13, 0.92, 0.034),
+    (0.19, 0.88, 0.032),
+    (0.245, 0.83, 0.03),
 )
 
 
@@ -244,7 +245,7 @@ def test_side_and_lateral_sign_agree_with_the_renderer(side: str, view: str, lat
 def _map(lateral_sign: int = 1, angle: float = 30.0) -> tuple[FootMap, np.ndarray, np.ndarray]:
     heel, toe = placement((640, 480), angle, 0.6, 0.05, -0.02)
     outline = to_px(foot_frame_outline(), heel, toe, lateral_sign)
-    tip = to_px(np.array([[1.0, 0.0]]), heel, toe, lateral_sign)
+    tip = to_px(np.array([[1.0, -0.045]]), heel, toe, lateral_sign)
     return (
         FootMap.from_outline(np.vstack([outline[:40], tip, outline[40:]]), heel, toe, lateral_sign),
         heel,
