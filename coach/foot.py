@@ -121,7 +121,7 @@ class FootConfig:
     min_contrast: float = 6.0
     sole_length_per_width: float = 2.5
     sole_min_length_per_width: float = 2.3
-    sole_max_length_per_width: float = 2.8
+    sole_max_length_per_width: float = 2.7
     outline_points: int = 128
     profile_bins: int = 41
     hand_margin: float = 0.25
