@@ -78,7 +78,7 @@ class FootConfig:
             foot and the ring around it; below it the "foot" is noise on a
             plain picture.
         sole_length_per_width: foot length over the width at the ball, seen
-            square-on from the sole (adult feet: 2.4-2.7).
+            square-on (adult feet: 2.4-2.7).
         sole_min_length_per_width: a sole shorter than this for its width has
             lost its heel (to a hand or the leg); the heel is put back at
             ``sole_length_per_width``.
@@ -1012,7 +1012,9 @@ def measure_foot(
     ring = np.concatenate([outline[-1:], outline, outline[:1]])
     outline = (np.convolve(ring[:, 0], kernel, "valid"), np.convolve(ring[:, 1], kernel, "valid"))
     outline = np.stack(outline, axis=1).astype(np.float32)
-    if cfg.view == "sole" and not _forefoot_hidden(outline, heel, toe, occluded):
+    # Both views: from the top the heel hides under the ankle, and the ratio
+    # puts it where it is under there.
+    if not _forefoot_hidden(outline, heel, toe, occluded):
         heel = _complete_heel(outline, heel, toe, cfg)
     lat_sign, lat_conf = _lateral_from_toes(outline, heel, toe)
     return FootShape(
