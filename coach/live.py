@@ -38,7 +38,7 @@ import numpy as np
 
 from coach.analysis import AnalysisConfig, Engine, FrameResult, Overlay, hud_data
 from coach.errors import CoachError, InputError, SourceError
-from coach.foot import Foot
+from coach.foot import Foot, FootConfig, FootTracker
 from coach.hands import Hands
 from coach.live_overlay import (
     BadgeAnnotator,
@@ -403,6 +403,49 @@ def session_snapshot(engine: Engine) -> Session:
         return engine.summary(hindsight=False)
     finally:
         engine.strokes = live
+
+
+# --- the foot, paced for live use ---------------------------------------------------------------
+
+
+class PacedFootTracker(FootTracker):
+    """A :class:`~coach.foot.FootTracker` that looks for a missing foot at most once a ``search_every_s``.
+
+    While no foot is known, the plain tracker segments every frame, and segmenting
+    takes far longer than a frame lasts; live, the picture would stall for as long
+    as the foot is out of view. Between searches this returns "no foot" at once.
+    Once a foot is found it is tracked exactly as before.
+
+    Args:
+        config: the foot stage's settings.
+        search_every_s: the least time between two searches, frame time.
+    """
+
+    def __init__(self, config: FootConfig | None = None, search_every_s: float = 1.0) -> None:
+        self.search_every_s = search_every_s
+        self._next_search_ms: int | None = None
+        super().__init__(config)
+
+    def update(self, frame: Frame, hands: Hands | None = None) -> Foot:
+        if self.foot is None and self._next_search_ms is not None and frame.t_ms < self._next_search_ms:
+            return Foot.empty(frame.size, frame.t_ms, "looking for the foot...", self.config.view)
+        foot = super().update(frame, hands)
+        if foot.found:
+            self._next_search_ms = None
+        else:
+            self._next_search_ms = frame.t_ms + round(self.search_every_s * 1000)
+        return foot
+
+
+def paced_foot(engine: Engine, config: AnalysisConfig) -> Engine:
+    """Gives an engine a :class:`PacedFootTracker`, set up as the engine sets up its own."""
+    tracker = PacedFootTracker(config.foot)
+    if config.heel_px is not None and config.toe_px is not None:
+        tracker.calibrate(config.heel_px, config.toe_px, side=config.side)
+    elif config.side is not None:
+        tracker.set_side(config.side)
+    engine.foot_tracker = tracker
+    return engine
 
 
 # --- signals ------------------------------------------------------------------------------------
@@ -776,7 +819,7 @@ def run_live(
             for e in engines:
                 e.close()
             engines.clear()
-            engines.append(Engine(engine_info, cfg.analysis))
+            engines.append(paced_foot(Engine(engine_info, cfg.analysis), cfg.analysis))
             return engines[0]
 
         engine = new_engine()

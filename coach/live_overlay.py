@@ -86,7 +86,7 @@ class RoutineAnnotator:
         if view.finished:
             head, title = f"{view.name}: done", "All steps complete. Well done."
         else:
-            head = f"{view.name}: step {view.step} of {view.total}"
+            head = f"Step {view.step} of {view.total}: {view.name}"
             title = view.title
         for row, (text, s) in enumerate(((head, scale * 0.85), (title, scale))):
             cv2.putText(

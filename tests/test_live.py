@@ -28,6 +28,7 @@ from coach.live import (
     HeadlessSink,
     LatestFrames,
     LiveConfig,
+    PacedFootTracker,
     SourceFailedError,
     SourceLostError,
     command_for_key,
@@ -115,6 +116,15 @@ def test_mirrored_foot_keeps_its_zones_under_the_mirrored_picture() -> None:
     expected[:, 0] = 639 - expected[:, 0]
     np.testing.assert_allclose(m.to_px(uv), expected, atol=1.0)
     assert not mirror_foot(Foot.empty((640, 480)), 640).found
+
+
+def test_a_missing_foot_is_looked_for_once_a_second_not_every_frame() -> None:
+    tracker = PacedFootTracker(search_every_s=1.0)
+    grey = np.full((120, 160, 3), 100, np.uint8)
+    feet = [tracker.update(Frame(grey, i, i * 100)) for i in range(30)]  # 3 s at 10 frames a second
+    assert not any(f.found for f in feet)
+    searched = [i for i, f in enumerate(feet) if f.message != "looking for the foot..."]
+    assert searched == [0, 10, 20]
 
 
 # --- fake sources: the loop without a camera ----------------------------------------------------
@@ -499,3 +509,19 @@ def test_the_window_runs_under_a_virtual_display(tmp_path: Path) -> None:
     session = load_session(_only_folder(tmp_path) / "session.json")
     # Finding the foot at the start holds the first picture for a moment; then it runs.
     assert session.video.duration_s >= 9.0 and session.video.frame_count >= 20
+
+
+def test_voice_without_a_sound_device_is_one_note(tmp_path: Path) -> None:
+    from coach.voice import sound_output
+
+    missing = tmp_path / "none.mp4"
+    result = CliRunner().invoke(
+        main, ["live", "--headless", "--source", str(missing), "--out", str(tmp_path)]
+    )
+    problem = sound_output()
+    notes = [line for line in result.output.splitlines() if line.startswith("cues are shown, not spoken")]
+    assert len(notes) == (1 if problem else 0)
+    quiet = CliRunner().invoke(
+        main, ["live", "--headless", "--quiet", "--source", str(missing), "--out", str(tmp_path)]
+    )
+    assert "not spoken" not in quiet.output
