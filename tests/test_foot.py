@@ -510,3 +510,25 @@ _IOU_SHORT = {"focus_itw_000972"}
 def test_real_photo_mask_iou(photo_results, name: str) -> None:
     r = photo_results[name]
     assert r.iou >= MIN_IOU, f"{name}: IoU {r.iou:.3f}"
+
+
+# ---------------------------------------------------------------------------
+# A synthetic session (coach.synth): real MediaPipe, truth from the renderer
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_synthetic_sole_clip() -> None:
+    """The issue's synthetic targets on one short clip; ``python -m coach.foot_eval --synth`` runs the suite."""
+    from coach.foot_eval import evaluate_clip
+    from coach.synth.render import SynthConfig
+
+    clip = SynthConfig(
+        choreography="random", seed=110, duration_s=1.5, view="sole", side="right", size=(480, 360)
+    )
+    r = evaluate_clip(clip)
+    assert r.found == 1.0
+    assert r.heel_toe_ok >= 0.9
+    assert r.contact_frames > 0 and r.zone_right >= 0.95
+    assert r.foot_as_hand <= 0.01
+    assert r.hands_dropped <= 0.05
