@@ -519,7 +519,7 @@ def test_real_photo_mask_iou(photo_results, name: str) -> None:
 
 @pytest.mark.slow
 def test_synthetic_sole_clip() -> None:
-    """The issue's synthetic targets on one short clip; ``python -m coach.foot_eval --synth`` runs the suite."""
+    """The synthetic targets on one short clip; ``python -m coach.foot_eval --synth`` runs the suite."""
     from coach.foot_eval import evaluate_clip
     from coach.synth.render import SynthConfig
 
