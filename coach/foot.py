@@ -6,15 +6,19 @@ spec's foot coordinates ``(u, v)`` and back (pure numpy, no OpenCV).
 
 How the foot is found (see ``docs/foot.md``):
 
-1. **Segmentation** (:func:`segment_foot`): GrabCut on a downscaled frame, with
-   the frame's border band and the tracked hands (dilated hull of the
-   landmarks plus a forearm stub) marked as background. The graph cut's
-   boundary term severs the leg where it is narrowest, near the ankle; a leg
-   that survives is cut where it leaves the picture (:func:`cut_leg`).
+1. **Segmentation** (:func:`segment_foot`, :func:`detect_foot`): GrabCut on a
+   downscaled frame, with the frame's border band and the tracked hands
+   (dilated hull of the landmarks plus a forearm stub, painted out) as
+   background, run on three colour cues; the run whose mask best explains the
+   picture's colours with a foot-like shape is kept. The graph cut often
+   severs the leg near the ankle; a leg that runs to the frame's edge is cut
+   where the heel and instep flare out (:func:`cut_leg`).
 2. **Geometry** (:func:`measure_foot`): the principal axis of the mask; the toe
    end from the toe gaps (convexity defects), the width profile and the leg;
-   heel and toe are the outline's extreme points along the axis; the lateral
-   side from the slope of the toe line (the big toe reaches furthest).
+   the heel is the rearmost outline point, the toe the level of the longest
+   toe's tip on the long axis; a heel lost to (or merged with) a holding hand
+   is put back at 2.5 ball widths; the lateral side from the slope of the toe
+   line (the big toe reaches furthest).
 3. **Tracking** (:class:`FootTracker`): re-detection while the hands leave the
    foot visible, and between re-detections a similarity transform from
    optical flow on foot pixels outside the hands. Heel/toe stay consistent from
