@@ -18,14 +18,12 @@ import numpy as np
 
 from coach.errors import InputError
 from coach.hands import HandTracker, HandTrackerConfig
-from coach.landmarks import HandLandmark
 from coach.sources import Frame
 from coach.synth.foot import FootPlacement
 from coach.synth.hand import HandLayer, HandPose, hand_landmarks
 from coach.synth.render import FootPainter, HandPainter, Renderer, SynthConfig
 from coach.synth.scene import soft_blur
 
-L = HandLandmark
 # Photos used by default, from ``data/`` beside the checkout (see its MANIFEST.md).
 HAND_PHOTOS = {"back": "hands/11k_f_d.jpg", "palm": "hands/11k_m_p.jpg"}
 FOOT_PHOTO = ("feet/focus_itw_000813.png", "feet/focus_itw_000813_mask.png")

@@ -12,7 +12,6 @@ planned in FL is exact in the picture at any position, rotation and scale.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import cv2
@@ -382,9 +381,3 @@ def draw_leg(image: np.ndarray, place: FootPlacement, skin: tuple[int, int, int]
     image *= 1.0 - a
     image += np.array(skin, np.float32) * k[..., None] * a
     return image
-
-
-def rotation_deg(place: FootPlacement) -> float:
-    """The foot's heel-to-toe direction in degrees, 0 = toes up the picture, clockwise positive."""
-    ax, _ = place.axes()
-    return math.degrees(math.atan2(ax[0], -ax[1]))

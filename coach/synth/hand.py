@@ -37,7 +37,7 @@ _BONES = {
     "middle": (0.41, 0.25, 0.19),
     "ring": (0.39, 0.24, 0.18),
     "pinky": (0.30, 0.18, 0.16),
-    "thumb": (0.38, 0.30, 0.24),
+    "thumb": (0.35, 0.28, 0.22),
 }
 # Rest direction of each finger, degrees from the palm's long axis towards the thumb.
 _SPLAY = {"index": 7.0, "middle": 0.0, "ring": -7.0, "pinky": -15.0}

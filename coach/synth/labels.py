@@ -96,10 +96,6 @@ class FrameTruth:
         if self.holding is not None and self.holding.shape != (21, 2):
             raise ValueError("FrameTruth.holding must be (21, 2) or None")
 
-    @property
-    def foot_length_px(self) -> float:
-        return float(np.hypot(*(self.toe - self.heel)))
-
 
 def _r(a: np.ndarray, nd: int = 1) -> list[Any]:
     return np.round(np.asarray(a, dtype=np.float64), nd).tolist()

@@ -279,7 +279,7 @@ def working_pose(scene: Scene, cfg: SynthConfig, track: Track, i: int, foot: Foo
     return place(pose, track.weights[i], target)
 
 
-def holding_pose(scene: Scene, cfg: SynthConfig, t_s: float, foot: FootPlacement) -> HandPose:
+def holding_pose(scene: Scene, t_s: float, foot: FootPlacement) -> HandPose:
     """The holding hand: cupping the heel from behind the foot, its forearm along the leg.
 
     It is drawn behind the foot, so mostly the wrist, the palm's heel and the
@@ -287,7 +287,6 @@ def holding_pose(scene: Scene, cfg: SynthConfig, t_s: float, foot: FootPlacement
     """
     a, s = scene.holding_at
     target = foot.to_px(np.array([a + 0.01 * math.sin(0.7 * t_s), s]))
-    _ax, _lat = foot.axes()
     # The forearm comes from behind the heel, a little to one side of the leg.
     origin = foot.to_px(np.array([-3.0, 0.6]))
     d = target - origin
@@ -398,7 +397,7 @@ class Renderer:
             draw_leg(img, foot, SKIN_TONES[scene.foot_skin], cfg.view)
             holding_xy = None
             if cfg.holding_hand:
-                hp = holding_pose(scene, cfg, t, foot)
+                hp = holding_pose(scene, t, foot)
                 layer = draw_hand(size, hp, scene.hand_look, light)
                 composite(img, layer, shadow_strength=0.2)
                 holding_xy = hand_landmarks(hp)
