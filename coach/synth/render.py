@@ -68,7 +68,7 @@ class SynthConfig:
         duration_s: cut the session at this length; None renders the whole choreography
             (a random one lasts about 20 s).
         size: (width, height) in pixels.
-        fps: frames per second.
+        fps: frames per second, 10-240 (the timeline has one row per frame).
         view: "sole" or "top": the side of the foot facing the camera.
         side: "left" or "right" foot.
         holding_hand: draw the second hand, holding the foot from behind.
@@ -106,8 +106,9 @@ class SynthConfig:
         w, h = self.size
         if not (64 <= w <= 4096 and 64 <= h <= 4096):
             raise InputError(f"frame size {w}x{h} is out of range; use e.g. 640x480 (64-4096 each side)")
-        if not 1.0 <= self.fps <= 240.0:
-            raise InputError(f"fps {self.fps} is out of range; use 1-240")
+        # The labels' timeline is one row per frame, and the spec asks for 10 Hz or more.
+        if not 10.0 <= self.fps <= 240.0:
+            raise InputError(f"fps {self.fps} is out of range; use 10-240")
         if self.duration_s is not None and not 0 < self.duration_s <= 600:
             raise InputError(
                 f"duration {self.duration_s} s is out of range; use more than 0 and at most 600 s"

@@ -21,6 +21,7 @@ def coach(*args: str) -> subprocess.CompletedProcess:
         (["--size", "10x10"], ["10x10"]),
         (["--duration", "-2"], ["duration"]),
         (["--fps", "0"], ["fps"]),
+        (["--fps", "5"], ["10-240"]),
         (["--seed", "-1"], ["seed"]),
         (["--foot-skin", "green"], ["green"]),
     ],
