@@ -97,8 +97,6 @@ class FootConfig:
         max_hand_cover: re-detect only when the hands cover at most this
             fraction of the foot (segmenting a foot under two hands loses it).
         min_flow_points: fewest tracked points for an optical-flow update.
-        flow_deadband: a frame-to-frame motion (FL) below which the foot is
-            taken to be at rest, so flow noise does not add up to drift.
         min_iou_consistent: a re-detection overlapping the tracked foot less
             than this is treated as a jump and needs a second look to be trusted.
         side_min_confidence: below it ``Foot.side`` is None (the coach asks).
@@ -136,7 +134,6 @@ class FootConfig:
     redetect_every: int = 15
     max_hand_cover: float = 0.15
     min_flow_points: int = 8
-    flow_deadband: float = 0.004
     min_iou_consistent: float = 0.5
     side_min_confidence: float = 0.5
     side_votes: int = 30
@@ -188,14 +185,7 @@ class FootConfig:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be within 0-1, got {value}")
-        for name in (
-            "hand_margin",
-            "forearm_length",
-            "forearm_width",
-            "forearm_reach",
-            "min_contrast",
-            "flow_deadband",
-        ):
+        for name in ("hand_margin", "forearm_length", "forearm_width", "forearm_reach", "min_contrast"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
         if not 0 < self.mimic_angle_deg < 90:
@@ -1105,22 +1095,6 @@ def _shape_plausibility(mask: np.ndarray) -> float:
     return float(elongated * solid)
 
 
-def _length_per_width(mask: np.ndarray) -> float:
-    """Length along the principal axis over the widest cross-section, for a bool mask."""
-    ys, xs = np.nonzero(mask)
-    if len(xs) < 10:
-        return 0.0
-    pts = np.stack([xs, ys], axis=1).astype(np.float64)
-    pts -= pts.mean(axis=0)
-    _, evecs = np.linalg.eigh(np.cov(pts.T))
-    t, s = pts @ evecs[:, 1], pts @ evecs[:, 0]
-    length = float(np.ptp(t))
-    edges = np.linspace(t.min(), t.max(), 21)
-    idx = np.clip(np.digitize(t, edges) - 1, 0, 19)
-    width = max(float(np.ptp(s[idx == i])) for i in range(20) if (idx == i).sum() > 1)
-    return length / width if width > 0 else 0.0
-
-
 def detect_foot(
     image: np.ndarray, config: FootConfig | None = None, exclude: np.ndarray | None = None
 ) -> FootShape | None:
@@ -1146,10 +1120,6 @@ def detect_foot(
             continue
         info = label_information(image, mask)
         cut, leg = cut_leg(mask, cfg)
-        if leg is not None and cfg.view == "sole" and _length_per_width(cut) < cfg.sole_min_length_per_width:
-            # The cut went into the foot (a holding hand made the heel look like
-            # the leg's flare); keep it whole and let the heel rule trim it.
-            cut, leg = mask, None
         score = info * _shape_plausibility(cut)
         if best is None or score > best[0]:
             best = (score, cut, leg)
@@ -1703,10 +1673,6 @@ class FootTracker:
         scale = math.hypot(m[0, 0], m[1, 0])
         if not 0.8 <= scale <= 1.25:
             return None
-        moved = float(np.abs(_similarity_apply(m, prev.outline) - prev.outline).max())
-        if moved < cfg.flow_deadband * fl:
-            # Flow noise on a still foot adds up to drift; a foot at rest stays put.
-            return replace(prev, t_ms=t_ms, detected=False, confidence=prev.confidence * cfg.confidence_decay)
         outline = _similarity_apply(m, prev.outline)
         heel = _similarity_apply(m, prev.heel)[0]
         toe = _similarity_apply(m, prev.toe)[0]
