@@ -116,6 +116,7 @@ class LiveConfig:
         routine: a guided routine to follow, or None.
         analysis: the engine's settings.
         window_name: the window's title.
+        report: also write ``report.html`` when a session ends.
     """
 
     source: str = "0"
@@ -130,6 +131,7 @@ class LiveConfig:
     routine: RoutinePlan | None = None
     analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
     window_name: str = "Footcoach"
+    report: bool = True
 
     def __post_init__(self) -> None:
         if self.max_seconds is not None and not self.max_seconds > 0:
@@ -356,6 +358,8 @@ def recover_stale(root: Path) -> list[Recovered]:
                 write_report(folder / REPORT_NAME, session)
         checkpoint.unlink(missing_ok=True)
         (folder / LOCK_NAME).unlink(missing_ok=True)
+        for partial in folder.glob(f".{CHECKPOINT_NAME}.*.partial"):  # a write the kill cut short
+            partial.unlink(missing_ok=True)
         found.append(Recovered(target, session.video.duration_s))
     return found
 
@@ -375,15 +379,39 @@ class SessionFolder:
         self.session_path = path / SESSION_NAME
         self.report_path = path / REPORT_NAME
         self.checkpoints = 0
+        self.errors: list[str] = []
+        self._writer: threading.Thread | None = None
         (path / LOCK_NAME).write_text(f"{os.getpid()}\n", encoding="ascii")
 
-    def checkpoint(self, session: Session) -> None:
-        """Saves the session so far (atomic: a kill leaves the previous checkpoint whole)."""
-        write_session(self.checkpoint_path, session)
-        self.checkpoints += 1
+    def checkpoint(self, session: Session, wait: bool = False) -> bool:
+        """Saves the session so far, on a worker thread so the picture does not stall.
+
+        The write is atomic: a kill leaves the previous checkpoint whole. While the
+        previous checkpoint is still being written, this one is skipped.
+
+        Returns:
+            Whether a write was started.
+        """
+        if self._writer is not None and self._writer.is_alive():
+            return False
+
+        def write() -> None:
+            try:
+                write_session(self.checkpoint_path, session)
+                self.checkpoints += 1
+            except InputError as exc:  # a full disk must not stop the coaching; the end says so
+                self.errors.append(str(exc))
+
+        self._writer = threading.Thread(target=write, name="footcoach-checkpoint", daemon=True)
+        self._writer.start()
+        if wait:
+            self._writer.join()
+        return True
 
     def finish(self, session: Session) -> None:
         """Writes ``session.json`` (and the report), then removes the checkpoint and the lock."""
+        if self._writer is not None:
+            self._writer.join()
         write_session(self.session_path, session)
         if self.report:
             write_report(self.report_path, session)
@@ -824,7 +852,7 @@ def run_live(
 
         engine = new_engine()
         tracker = RoutineTracker(cfg.routine) if cfg.routine is not None else None
-        folder = SessionFolder(new_session_folder(cfg.out_root, started))
+        folder = SessionFolder(new_session_folder(cfg.out_root, started), report=cfg.report)
         folders.append(folder.path)
         checkpoints = 0
         clock = _Clock()
@@ -940,7 +968,7 @@ def run_live(
                             tracker.reset()
                         routine_cues.clear()
                         started = datetime.now()
-                        folder = SessionFolder(new_session_folder(cfg.out_root, started))
+                        folder = SessionFolder(new_session_folder(cfg.out_root, started), report=cfg.report)
                         folders.append(folder.path)
                         clock.restart()
                         first_index = grabbed.frame.index + 1

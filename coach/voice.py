@@ -122,7 +122,11 @@ def _quiet_stdout() -> _DropSavedLines:
 
 
 class SpeechEngine:
-    """eSpeak NG through pyttsx3, rendering to WAV files. Use from one thread only.
+    """eSpeak NG through pyttsx3, rendering to WAV files. Use from one thread at a time.
+
+    eSpeak is one instance per process; pyttsx3 keeps one engine for it, which
+    every :class:`SpeechEngine` shares, so the voice settings are given again
+    before each render.
 
     Raises:
         RuntimeError: pyttsx3 or eSpeak NG is not installed.
@@ -139,17 +143,25 @@ class SpeechEngine:
                 f"no speech engine ({type(exc).__name__}: {exc}); install eSpeak NG "
                 "(apt-get install espeak-ng) and pyttsx3"
             ) from None
-        self._engine.setProperty("rate", self.config.rate_wpm)
-        self._engine.setProperty("volume", self.config.volume)
 
     def save(self, text: str, path: Path) -> None:
-        """Renders ``text`` (already in spoken form) to a 16-bit mono WAV file."""
+        """Renders ``text`` (already in spoken form) to a 16-bit mono WAV file.
+
+        Raises:
+            RuntimeError: the engine wrote no audio.
+        """
         out = _quiet_stdout()
+        path.unlink(missing_ok=True)
         with _stdout_lock:
             out.rendering += 1
         try:
+            self._engine.setProperty("rate", self.config.rate_wpm)
+            self._engine.setProperty("volume", self.config.volume)
             self._engine.save_to_file(text, str(path))
             self._engine.runAndWait()
+            if not path.is_file():
+                # pyttsx3's loop sometimes ends before its queue is worked through; once more.
+                self._engine.runAndWait()
         finally:
             with _stdout_lock:
                 out.rendering -= 1

@@ -163,6 +163,7 @@ class FakeSource(Source):
 
 
 def _config(tmp_path: Path, **kwargs: object) -> LiveConfig:
+    kwargs.setdefault("report", False)  # the report is tested once, below; it takes a moment to draw
     return LiveConfig(out_root=tmp_path, headless=True, realtime=False, **kwargs)  # type: ignore[arg-type]
 
 
@@ -174,7 +175,7 @@ def _only_folder(root: Path) -> Path:
 
 def test_a_file_that_ends_is_written_and_tidied_up(tmp_path: Path) -> None:
     source = FakeSource(30)
-    result = run_live(_config(tmp_path), source=source)
+    result = run_live(_config(tmp_path, report=True), source=source)
     folder = _only_folder(tmp_path)
     assert result.reason == "end" and result.sessions == (folder,)
     assert source.closed
@@ -336,12 +337,14 @@ def test_stale_checkpoints_are_recovered_and_live_ones_left_alone(tmp_path: Path
         folder.mkdir()
         _session_file(folder / CHECKPOINT_NAME, 7.0)
         (folder / LOCK_NAME).write_text(f"{pid}\n")
+        (folder / f".{CHECKPOINT_NAME}.x1y2.partial").write_text('{"schema": "foot')
     found = recover_stale(tmp_path)
     assert [f.session_path for f in found] == [stale / "session.json"]
     assert found[0].duration_s == pytest.approx(7.0)
     assert load_session(stale / "session.json").video.duration_s == pytest.approx(7.0)
     assert (stale / "report.html").is_file()
     assert not (stale / CHECKPOINT_NAME).exists() and not (stale / LOCK_NAME).exists()
+    assert not list(stale.glob(".*.partial")) and list(running.glob(".*.partial"))
     assert (running / CHECKPOINT_NAME).exists() and not (running / "session.json").exists()
     assert recover_stale(tmp_path) == []
 
@@ -433,13 +436,13 @@ title = "The sample session's routine"
 [[step]]
 title = "Thumb circles"
 strokes = ["thumb_circles"]
-seconds = 1.5
+seconds = 0.5
 
 [[step]]
 title = "Press the ball"
 strokes = ["press"]
 zones = ["ball"]
-seconds = 1.0
+seconds = 0.5
 
 [[step]]
 title = "Any stroke to finish"
