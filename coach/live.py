@@ -561,7 +561,8 @@ class WindowSink:
             raise CoachError(f"cannot open the live window ({exc.msg.strip()}); try --headless") from None
 
     def _on_mouse(self, event: int, x: int, y: int, flags: int, param: object) -> None:
-        if event == cv2.EVENT_LBUTTONDOWN:
+        # A second click soon after the first arrives as a double click.
+        if event in (cv2.EVENT_LBUTTONDOWN, cv2.EVENT_LBUTTONDBLCLK):
             self._clicks.append((x, y))
 
     def show(self, scene: np.ndarray) -> list[Command]:
