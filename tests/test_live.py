@@ -439,9 +439,8 @@ strokes = ["thumb_circles"]
 seconds = 0.5
 
 [[step]]
-title = "Press the ball"
+title = "Presses"
 strokes = ["press"]
-zones = ["ball"]
 seconds = 0.5
 
 [[step]]
@@ -457,7 +456,7 @@ def test_the_routine_advances_through_its_steps_on_a_clip_that_does_them(tmp_pat
     out_root = tmp_path / "out"
     session, out = _live(out_root, "good_session", "--routine", str(routine), "--max-seconds", "18")
     steps = session["routine"]["steps"]
-    assert [s["title"] for s in steps] == ["Thumb circles", "Press the ball", "Any stroke to finish"]
+    assert [s["title"] for s in steps] == ["Thumb circles", "Presses", "Any stroke to finish"]
     done = [s["completed_at_s"] for s in steps]
     assert all(t is not None for t in done), steps
     assert done == sorted(done)
@@ -466,7 +465,7 @@ def test_the_routine_advances_through_its_steps_on_a_clip_that_does_them(tmp_pat
     assert done[0] >= min(s["start_s"] for s in truth if s["type"] == "thumb_circles")
     assert done[1] >= min(s["start_s"] for s in truth if s["type"] == "press")
     said = [c["message"] for c in session["cues"] if c["kind"] == "routine"]
-    assert said[0] == "Step done: Thumb circles. Next: Press the ball"
+    assert said[0] == "Step done: Thumb circles. Next: Presses"
     assert said[-1] == "Step done: Any stroke to finish. Routine complete"
     assert "Routine complete" in out
 
