@@ -1095,6 +1095,21 @@ def _shape_plausibility(mask: np.ndarray) -> float:
     return float(elongated * solid)
 
 
+def _length_per_width(mask: np.ndarray) -> float:
+    """Length along the principal axis over the widest cross-section, for a bool mask."""
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 10:
+        return 0.0
+    pts = np.stack([xs, ys], axis=1).astype(np.float64)
+    pts -= pts.mean(axis=0)
+    _, evecs = np.linalg.eigh(np.cov(pts.T))
+    t, s = pts @ evecs[:, 1], pts @ evecs[:, 0]
+    edges = np.linspace(t.min(), t.max(), 21)
+    idx = np.clip(np.digitize(t, edges) - 1, 0, 19)
+    width = max(float(np.ptp(s[idx == i])) for i in range(20) if (idx == i).sum() > 1)
+    return float(np.ptp(t)) / width if width > 0 else 0.0
+
+
 def detect_foot(
     image: np.ndarray, config: FootConfig | None = None, exclude: np.ndarray | None = None
 ) -> FootShape | None:
@@ -1120,6 +1135,10 @@ def detect_foot(
             continue
         info = label_information(image, mask)
         cut, leg = cut_leg(mask, cfg)
+        if leg is not None and cfg.view == "sole" and _length_per_width(cut) < cfg.sole_min_length_per_width:
+            # The cut went into the foot (a holding hand made the heel look like
+            # the leg's flare); keep it whole and let the heel rule trim it.
+            cut, leg = mask, None
         score = info * _shape_plausibility(cut)
         if best is None or score > best[0]:
             best = (score, cut, leg)
