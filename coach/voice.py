@@ -253,8 +253,8 @@ def sound_output() -> str | None:
         device = sounddevice.query_devices(kind="output")
     except OSError as exc:  # PortAudio's library is missing
         return f"no sound library ({exc}); install libportaudio2"
-    except Exception as exc:  # sounddevice.PortAudioError: no default output device
-        return f"no sound output device ({exc})"
+    except Exception:  # sounddevice.PortAudioError: no default output device
+        return "no sound output device"
     if not device or int(device.get("max_output_channels", 0)) < 1:
         return "no sound output device"
     return None
