@@ -460,9 +460,9 @@ def live(
     with ExitStack() as stack:
         speaker = None
         if voice is not False:
-            from coach.voice import Speaker, sound_output
+            from coach.voice import Speaker, speech_problem
 
-            problem = sound_output()
+            problem = speech_problem()
             if problem is None:
                 speaker = stack.enter_context(Speaker())
             else:

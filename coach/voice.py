@@ -260,6 +260,15 @@ def sound_output() -> str | None:
     return None
 
 
+def speech_problem() -> str | None:
+    """Why cues cannot be spoken here (no speech engine, no sound device), or None."""
+    try:
+        SpeechEngine()
+    except RuntimeError as exc:
+        return str(exc)
+    return sound_output()
+
+
 @dataclass(frozen=True)
 class Utterance:
     """Something the speaker played: the words (or "<chime>") and when, by its clock."""

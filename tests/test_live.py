@@ -513,14 +513,14 @@ def test_the_window_runs_under_a_virtual_display(tmp_path: Path) -> None:
     assert session.video.duration_s >= 9.0 and session.video.frame_count >= 20
 
 
-def test_voice_without_a_sound_device_is_one_note(tmp_path: Path) -> None:
-    from coach.voice import sound_output
+def test_voice_without_a_sound_device_or_speech_engine_is_one_note(tmp_path: Path) -> None:
+    from coach.voice import speech_problem
 
     missing = tmp_path / "none.mp4"
     result = CliRunner().invoke(
         main, ["live", "--headless", "--source", str(missing), "--out", str(tmp_path)]
     )
-    problem = sound_output()
+    problem = speech_problem()
     notes = [line for line in result.output.splitlines() if line.startswith("cues are shown, not spoken")]
     assert len(notes) == (1 if problem else 0)
     quiet = CliRunner().invoke(

@@ -182,3 +182,20 @@ def test_speaker_with_real_speech_plays_speech_length_sounds() -> None:
         assert speaker.idle(20.0)
         assert not speaker.errors
     assert len(lengths) == 1 and 2.0 < lengths[0] < 12.0
+
+
+def test_a_missing_speech_engine_is_said_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from coach import voice
+
+    real_import = builtins.__import__
+
+    def no_pyttsx3(name: str, *args: object, **kwargs: object) -> object:
+        if name == "pyttsx3":
+            raise ImportError("No module named 'pyttsx3'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyttsx3)
+    problem = voice.speech_problem()
+    assert problem is not None and "no speech engine" in problem and "espeak-ng" in problem
