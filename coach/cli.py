@@ -108,13 +108,15 @@ def analyze(
 
     With no VIDEO, analyses the default sample session.
     """
-    from coach.analysis import AnalysisConfig
+    from coach.analysis import VIDEO_FOOT_SETTINGS, AnalysisConfig
     from coach.foot import FootConfig
     from coach.recording import analyze_recording
 
     if (heel is None) != (toe is None):
         raise click.UsageError("give --heel and --toe together")
-    config = AnalysisConfig(foot=FootConfig(view=view), heel_px=heel, toe_px=toe, side=side)
+    config = AnalysisConfig(
+        foot=FootConfig(view=view, **VIDEO_FOOT_SETTINGS), heel_px=heel, toe_px=toe, side=side
+    )
     result = analyze_recording(
         video or _default_sample(), out_dir, config, annotate=annotate, progress=progress
     )

@@ -54,7 +54,7 @@ class CoachConfig:
 
     min_gap_s: float = 4.0
     repeat_gap_s: float = 20.0
-    pace_hold_s: float = 0.5
+    pace_hold_s: float = 0.25
     neglect_after_s: float = 45.0
     neglect_share: float = 0.08
     neglect_every_s: float = 30.0
@@ -154,8 +154,18 @@ class Coach:
             msg = "I can't see the foot: keep it in the picture, sole to the camera"
             if self._may_say(t_s, msg):
                 return self._say(t_s, "foot", msg)
-        # Pace: said once the verdict has held for a moment.
-        if stroke is not None and pace in ("too_fast", "too_slow") and pace_value is not None:
+        # Pace: said once the verdict has held for a moment, and only while the
+        # value is really outside the band (the verdict's hysteresis keeps it a
+        # little longer). A press still going on is not "too short" yet.
+        band = PACE_TARGETS.get(stroke or "")
+        outside = (
+            band is not None
+            and pace_value is not None
+            and (pace_value > band.high if pace == "too_fast" else pace_value < band.low)
+        )
+        if stroke == "press" and pace == "too_slow":
+            outside = False
+        if stroke is not None and pace in ("too_fast", "too_slow") and outside and pace_value is not None:
             key = (stroke, pace)
             since = self._pace_since.setdefault(key, t_s)
             for other in list(self._pace_since):
@@ -167,15 +177,18 @@ class Coach:
                     return self._say(t_s, "pace", msg)
         else:
             self._pace_since.clear()
-        # Coverage: the least-worked zone, once enough time has passed.
+        # Coverage: the least-worked zone not named lately, once enough time has passed.
         if active_s >= self.config.neglect_after_s:
-            zone = min(self.zones, key=lambda z: zone_seconds.get(z, 0.0))
-            seconds = zone_seconds.get(zone, 0.0)
-            last = self._zone_named.get(zone)
-            recent = last is not None and t_s - last < self.config.neglect_every_s
-            if seconds < self.config.neglect_share * active_s and not recent:
+            for zone in sorted(self.zones, key=lambda z: zone_seconds.get(z, 0.0)):
+                seconds = zone_seconds.get(zone, 0.0)
+                if seconds >= self.config.neglect_share * active_s:
+                    break
+                last = self._zone_named.get(zone)
+                if last is not None and t_s - last < self.config.neglect_every_s:
+                    continue
                 msg = neglect_message(zone, seconds)
                 if self._may_say(t_s, msg):
                     self._zone_named[zone] = t_s
                     return self._say(t_s, "coverage", msg)
+                break
         return None

@@ -20,7 +20,6 @@ is finished by the next ``coach live`` (:func:`recover_stale`).
 from __future__ import annotations
 
 import contextlib
-import copy
 import enum
 import os
 import queue
@@ -36,7 +35,7 @@ from types import FrameType
 import cv2
 import numpy as np
 
-from coach.analysis import AnalysisConfig, Engine, FrameResult, Overlay, hud_data
+from coach.analysis import VIDEO_FOOT_SETTINGS, AnalysisConfig, Engine, FrameResult, Overlay, hud_data
 from coach.errors import CoachError, InputError, SourceError
 from coach.foot import Foot, FootConfig, FootTracker
 from coach.hands import Hands
@@ -53,10 +52,10 @@ from coach.session import Cue as SessionCue
 from coach.session import Session, VideoInfo, load_session, write_session
 from coach.sources import Frame, Source, SourceInfo, open_source
 
-LIVE_FOOT_SETTINGS: dict[str, int] = {"work_size": 200, "redetect_every": 150}
-"""Foot-stage settings (:class:`coach.foot.FootConfig`) for live use. Segmenting the foot
-blocks the loop while it runs (about half a second on two cores), so live coaching
-segments a smaller picture and less often; optical flow carries the foot in between."""
+LIVE_FOOT_SETTINGS: dict[str, int] = VIDEO_FOOT_SETTINGS
+"""Foot-stage settings for live use: the video settings. Segmenting the foot blocks the
+loop while it runs, so live coaching segments a smaller picture and less often; optical
+flow carries the foot in between."""
 
 LIVE_COACH_SETTINGS: dict[str, float] = {"pace_hold_s": 0.25}
 """Cue settings (:class:`coach.cues.CoachConfig`) for live use. A rushed glide is over in
@@ -420,17 +419,8 @@ class SessionFolder:
 
 
 def session_snapshot(engine: Engine) -> Session:
-    """The live session so far, leaving the stroke in progress open (for checkpoints).
-
-    ``Engine.summary(hindsight=False)`` closes the live stroke engine's current
-    stroke; a copy of the stroke engine takes that instead.
-    """
-    live = engine.strokes
-    engine.strokes = copy.deepcopy(live)
-    try:
-        return engine.summary(hindsight=False)
-    finally:
-        engine.strokes = live
+    """The live session so far, leaving the stroke in progress open (for checkpoints)."""
+    return engine.summary(hindsight=False)
 
 
 # --- the foot, paced for live use ---------------------------------------------------------------

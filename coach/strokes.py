@@ -670,6 +670,17 @@ class StrokeEngine:
         if dur >= min_dur:
             self.strokes.append(describe(track, kind, float(np.mean(self._confs)), self.config))
 
+    def so_far(self) -> list[Stroke]:
+        """All strokes so far, the one in progress included (measured as if it ended now); changes nothing."""
+        strokes = list(self.strokes)
+        kind = self._current
+        if kind is not None and len(self._segment) >= 4:
+            track = ContactTrack.from_contacts(self._segment)
+            min_dur = self.config.press_min_s if kind == "press" else self.config.min_stroke_s
+            if track.t_s[-1] - track.t_s[0] >= min_dur:
+                strokes.append(describe(track, kind, float(np.mean(self._confs)), self.config))
+        return strokes
+
     def finish(self) -> list[Stroke]:
         """Closes the stroke in progress and returns all strokes so far."""
         self._close()

@@ -14,9 +14,22 @@ from coach.sources import open_source
 from coach.strokes import ContactTrack, Stroke
 
 
+def calibrated(video: Path) -> AnalysisConfig:
+    """The set-up of a user with a fixed camera: heel, toe and side given once (``--heel/--toe/--side``).
+
+    The foot finder alone is measured by ``tests/test_foot.py`` and the CI suite;
+    here the rest of the pipeline is tested on a foot it knows.
+    """
+    labels = json.loads(video.with_suffix(".labels.json").read_text())
+    first = labels["frames"][0]
+    return AnalysisConfig(
+        heel_px=tuple(first["heel"]), toe_px=tuple(first["toe"]), side=labels["meta"]["foot"]["side"]
+    )
+
+
 def _analyse(video: Path) -> tuple[dict, list]:
     results = []
-    with open_source(video) as source, Engine(source.info) as engine:
+    with open_source(video) as source, Engine(source.info, calibrated(video)) as engine:
         for frame in source:
             r = engine.update(frame)
             results.append((r.foot.found, len(r.hands), r.contact.present, r.state.type))
@@ -74,7 +87,7 @@ def test_timeline_rows_follow_strokes_and_sample_at_10_hz() -> None:
     present[80:] = False
     track = ContactTrack(t, uv, uv, present)
     strokes = [Stroke(1.0, 2.0, "glide", "arch", 1.0, direction="heel_to_toe", speed_fl_s=0.2)]
-    rows = timeline_rows(track, strokes, 30.0)
+    rows = timeline_rows(track, strokes)
     assert len(rows) == 30 and rows[1][0] == pytest.approx(0.1)
     by_time = {round(r[0], 2): r for r in rows}
     assert by_time[0.5] == (0.5, None, None, (0.4, 0.3))  # thumb, no stroke

@@ -62,3 +62,19 @@ def test_messages() -> None:
         == "Slow down: thumb circles at 2.20 Hz, aim for 0.5-1.5"
     )
     assert pace_message("press", "too_slow", 1) == "Hold longer: press held 1 s, aim for 2-10 s"
+
+
+def test_pace_kept_by_hysteresis_inside_the_band_is_not_said() -> None:
+    # The verdict is still "too_fast" (hysteresis) but 1.1 Hz is inside the knead band.
+    assert run(Coach(), [{"stroke": "knead", "pace": "too_fast", "pace_value": 1.1}] * 50) == []
+
+
+def test_a_press_going_on_is_not_called_too_short() -> None:
+    assert run(Coach(), [{"stroke": "press", "pace": "too_slow", "pace_value": 0.5}] * 30) == []
+
+
+def test_neglected_zones_take_turns() -> None:
+    seconds = {"heel": 0.0, "arch": 0.0, "outer_edge": 30.0, "ball": 30.0, "toes": 30.0}
+    config = CoachConfig(min_gap_s=1.0, neglect_every_s=100.0)
+    cues = run(Coach(config), [{"zone_seconds": seconds, "active_s": 90.0}] * 40)
+    assert [c.message.split(":")[0] for c in cues] == ["Heel", "Arch"]
