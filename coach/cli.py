@@ -151,7 +151,14 @@ def analyze(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write every figure as JSON to this file.",
 )
-def eval_(paths: tuple[Path, ...], suite: str | None, cache: Path, json_out: Path | None) -> None:
+@click.option(
+    "--true-foot",
+    is_flag=True,
+    help="Take the foot from the labels: measures the hand, contact and stroke stages alone.",
+)
+def eval_(
+    paths: tuple[Path, ...], suite: str | None, cache: Path, json_out: Path | None, true_foot: bool
+) -> None:
     """Measure the coach on labelled clips (a video with <name>.labels.json beside it, or folders of them).
 
     Runs the whole coach on each clip (real hand tracking on the video) and
@@ -172,7 +179,7 @@ def eval_(paths: tuple[Path, ...], suite: str | None, cache: Path, json_out: Pat
     results = []
     with HandTracker(HandTrackerConfig()) as tracker:
         for video, labels in clips:
-            results.append(evaluate_clip(video, load_labels(labels), tracker=tracker))
+            results.append(evaluate_clip(video, load_labels(labels), tracker=tracker, true_foot=true_foot))
             click.echo(f"{video.name}: done in {results[-1].seconds:.0f} s", err=True)
     pooled = sum((r.strokes for r in results[1:]), results[0].strokes)
     foot = sum((r.foot for r in results[1:]), results[0].foot)

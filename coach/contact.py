@@ -86,11 +86,14 @@ class ContactConfig:
         motion_window_s: time over which each hand's movement is compared.
         still_ratio: a hand moving less than this fraction of the other's
             movement is the holding hand.
+        still_speed_fl_s: below this palm speed a hand counts as still; when
+            both are still (a press), the hand that was working goes on working.
     """
 
     margin_fl: float = 0.08
     motion_window_s: float = 0.6
     still_ratio: float = 0.6
+    still_speed_fl_s: float = 0.05
 
     def __post_init__(self) -> None:
         if not 0 <= self.margin_fl <= 0.5:
@@ -124,6 +127,7 @@ class ContactTracker:
 
     def reset(self) -> None:
         self._history: dict[int, list[tuple[float, np.ndarray]]] = {}
+        self._working_id = -1
 
     def _motion(self, hand_id: int, t_s: float, palm_uv: np.ndarray) -> float:
         """Mean speed of a hand's palm over the recent window, foot lengths per second."""
@@ -165,11 +169,16 @@ class ContactTracker:
         else:
             order = candidates[np.argsort(-motion[candidates])]
             first, second = int(order[0]), int(order[1])
-            if motion[second] >= self.config.still_ratio * motion[first]:
-                # Both move alike: the hand with more of its points on the foot works.
-                k = first if inside[first].sum() >= inside[second].sum() else second
+            previous = [int(i) for i in candidates if int(hands.ids[i]) == self._working_id]
+            moving = motion[first] > self.config.still_speed_fl_s
+            if moving and motion[second] < self.config.still_ratio * motion[first]:
+                k = first  # one hand moves, the other holds: the moving one works
+            elif previous:
+                k = previous[0]  # both alike (both still in a press): the hand that was working goes on
             else:
-                k = first
+                # Both move alike and neither was working: the hand with more of its points on the foot.
+                k = first if inside[first].sum() >= inside[second].sum() else second
+        self._working_id = int(hands.ids[k])
         return Contact(t_ms, True, uv[k], fl[k], int(hands.ids[k]), holding=len(candidates) > 1)
 
     def _forget(self, keep: set[int]) -> None:

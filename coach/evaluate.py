@@ -365,8 +365,32 @@ class ClipResult:
     seconds: float
 
 
+class TrueFoot:
+    """A foot "tracker" that reads the foot from a clip's labels, frame by frame.
+
+    With it, ``coach eval --true-foot`` measures the hands, contact and stroke
+    stages alone: what the coach would score with a perfect foot finder.
+    """
+
+    def __init__(self, frames: Sequence[Mapping[str, Any]]) -> None:
+        self._frames = frames
+
+    def update(self, frame: Any, hands: Any = None) -> Any:
+        from coach.foot import Foot
+
+        truth = self._frames[frame.index] if frame.index < len(self._frames) else None
+        if truth is None or truth.get("heel") is None:
+            return Foot.empty(frame.size, frame.t_ms)
+        heel, toe = np.asarray(truth["heel"], float), np.asarray(truth["toe"], float)
+        axis = (toe - heel) / np.linalg.norm(toe - heel)
+        clockwise = np.array([-axis[1], axis[0]])
+        lateral = -np.asarray(truth["medial_dir"], float)
+        sign = 1 if float(lateral @ clockwise) > 0 else -1
+        return Foot.build(np.asarray(truth["outline"], float), heel, toe, sign, frame.size, t_ms=frame.t_ms)
+
+
 def evaluate_clip(
-    video: Path, labels: Mapping[str, Any], config: Any = None, tracker: Any = None
+    video: Path, labels: Mapping[str, Any], config: Any = None, tracker: Any = None, true_foot: bool = False
 ) -> ClipResult:
     """Runs the whole coach (real hand tracking on the video's frames) and scores it.
 
@@ -375,6 +399,7 @@ def evaluate_clip(
         labels: its ground truth (``<clip>.labels.json``).
         config: an :class:`~coach.analysis.AnalysisConfig`, or None for the defaults.
         tracker: a hand tracker to reuse (it is reset), or None.
+        true_foot: take the foot from the labels instead of finding it (see :class:`TrueFoot`).
     """
     import time
 
@@ -388,7 +413,8 @@ def evaluate_clip(
     with open_source(video) as source:
         if tracker is not None:
             tracker.reset()
-        with Engine(source.info, config, tracker=tracker) as engine:
+        foot_tracker = TrueFoot(frames) if true_foot else None
+        with Engine(source.info, config, tracker=tracker, foot_tracker=foot_tracker) as engine:
             for frame in source:
                 result = engine.update(frame)
                 i = frame.index

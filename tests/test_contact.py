@@ -1,0 +1,80 @@
+"""Choosing the working hand and putting its points on the foot."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coach.contact import ContactConfig, ContactTracker, FootFrame
+from coach.hands import Hands
+from coach.landmarks import HandLandmark
+
+# A foot 100 px long, heel at (0, 0), toes along +x, 40 px wide: u = x / 100, v = (y + 20) / 40.
+FOOT = FootFrame(
+    to_uv=lambda p: np.stack([p[:, 0] / 100.0, (p[:, 1] + 20.0) / 40.0], axis=1),
+    to_fl=lambda p: np.asarray(p, float) / 100.0,
+)
+
+
+def hand_at(x: float, y: float) -> np.ndarray:
+    """A small hand whose every landmark sits near (x, y)."""
+    xy = np.tile(np.array([x, y], np.float32), (21, 1))
+    xy[HandLandmark.THUMB_TIP] += (2.0, 0.0)
+    return xy
+
+
+def hands(*centres: tuple[float, float], t_ms: int = 0) -> Hands:
+    n = len(centres)
+    return Hands(
+        xy=np.array([hand_at(*c) for c in centres], np.float32).reshape(n, 21, 2),
+        depth=np.zeros((n, 21), np.float32),
+        world=np.zeros((n, 21, 3), np.float32),
+        handedness=("Right", "Left")[:n],
+        scores=np.ones(n, np.float32),
+        ids=np.arange(n, dtype=np.int32),
+        image_size=(640, 480),
+        t_ms=t_ms,
+    )
+
+
+def test_no_foot_or_no_hand_is_no_contact() -> None:
+    tracker = ContactTracker()
+    assert not tracker.update(hands((50, 0)), None, 0).present
+    assert not tracker.update(Hands.empty((640, 480)), FOOT, 0).present
+
+
+def test_points_land_on_the_foot() -> None:
+    contact = ContactTracker().update(hands((50, 0)), FOOT, 0)
+    assert contact.present and contact.hand_id == 0
+    np.testing.assert_allclose(contact.point("thumb"), (0.52, 0.5))
+    np.testing.assert_allclose(contact.fl[2], (0.5, 0.0))
+
+
+def test_a_hand_off_the_foot_is_no_contact() -> None:
+    assert not ContactTracker().update(hands((300, 200)), FOOT, 0).present
+
+
+def test_the_moving_hand_works_and_the_still_one_holds() -> None:
+    tracker = ContactTracker()
+    for i in range(20):
+        contact = tracker.update(hands((10, 0), (30 + 2 * i, 5), t_ms=33 * i), FOOT, 33 * i)
+    assert contact.hand_id == 1 and contact.holding
+
+
+def test_when_both_hands_are_still_the_working_hand_stays() -> None:
+    tracker = ContactTracker()
+    # Hand 1 glides to a spot and presses there; hand 0 holds the heel throughout.
+    for i in range(20):
+        tracker.update(hands((10, 0), (30 + 2 * i, 5), t_ms=33 * i), FOOT, 33 * i)
+    rng = np.random.default_rng(0)
+    chosen = set()
+    for i in range(20, 80):
+        jitter = rng.normal(0, 0.3, size=4)
+        h = hands((10 + jitter[0], jitter[1]), (70 + jitter[2], 5 + jitter[3]), t_ms=33 * i)
+        chosen.add(tracker.update(h, FOOT, 33 * i).hand_id)
+    assert chosen == {1}
+
+
+def test_config_is_checked() -> None:
+    with pytest.raises(ValueError):
+        ContactConfig(margin_fl=-0.1)
