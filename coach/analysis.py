@@ -31,7 +31,7 @@ from coach.strokes import (
     StrokeState,
     segment_strokes,
 )
-from coach.vocabulary import PACE_TARGETS, zone_of
+from coach.vocabulary import MEASURE_UNITS, PACE_TARGETS, zone_of
 
 # The session's timeline is sampled at this rate or a little above (spec: 10 Hz or more).
 TIMELINE_HZ = 10.0
@@ -151,7 +151,8 @@ class Engine:
         frame_on_foot = FootFrame(foot.to_uv, foot.map.to_as) if foot.found and foot.map else None
         contact = self.contacts.update(hands, frame_on_foot, frame.t_ms)
         state = self.strokes.update(contact)
-        pace = self.pace.update(state.type, measure_of(state))
+        value = measure_of(state)
+        pace = self.pace.update(state.type, value)
         t = frame.t_s
         dt = 0.0 if self._last_t is None else min(t - self._last_t, 0.5)
         self._last_t = t
@@ -162,7 +163,7 @@ class Engine:
             t,
             state.type,
             pace,
-            measure_of(state),
+            value,
             self._zone_seconds,
             self._active_s,
             foot.found,
@@ -285,7 +286,7 @@ def pace_text(kind: str | None, value: float | None) -> str:
     band = PACE_TARGETS.get(kind or "")
     if band is None or value is None:
         return ""
-    unit = {"speed_fl_s": "FL/s", "rate_hz": "Hz", "hold_s": "s"}[band.measure]
+    unit = MEASURE_UNITS[band.measure]
     return f"{value:.2f} {unit} (aim {band.low:g}-{band.high:g})"
 
 

@@ -70,6 +70,34 @@ class _Point(click.ParamType):
         return (x, y)
 
 
+_FOOT_OPTIONS = (
+    click.option("--heel", type=_Point(), help="Heel position in pixels, for a fixed camera (with --toe)."),
+    click.option("--toe", type=_Point(), help="Tip of the longest toe in pixels (with --heel)."),
+    click.option(
+        "--side", type=click.Choice(["left", "right"]), help="Which foot it is, if the coach gets it wrong."
+    ),
+    click.option(
+        "--view",
+        type=click.Choice(["sole", "top"]),
+        default="sole",
+        show_default=True,
+        help="What the camera sees of the foot.",
+    ),
+)
+
+
+def _foot_options(command: Any) -> Any:
+    """--heel, --toe, --side and --view: telling the coach about the foot (analyze and live)."""
+    for option in reversed(_FOOT_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _check_calibration(heel: tuple[float, float] | None, toe: tuple[float, float] | None) -> None:
+    if (heel is None) != (toe is None):
+        raise click.UsageError("give --heel and --toe together")
+
+
 @main.command()
 @click.argument("video", required=False, type=click.Path(path_type=Path))
 @click.option(
@@ -81,18 +109,7 @@ class _Point(click.ParamType):
     help="Folder for session.json, report.html and annotated.mp4.",
 )
 @click.option("--annotate", is_flag=True, help="Also write annotated.mp4 with the coach's overlay.")
-@click.option("--heel", type=_Point(), help="Heel position in pixels, for a fixed camera (with --toe).")
-@click.option("--toe", type=_Point(), help="Tip of the longest toe in pixels (with --heel).")
-@click.option(
-    "--side", type=click.Choice(["left", "right"]), help="Which foot it is, if the coach gets it wrong."
-)
-@click.option(
-    "--view",
-    type=click.Choice(["sole", "top"]),
-    default="sole",
-    show_default=True,
-    help="What the camera sees of the foot.",
-)
+@_foot_options
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 def analyze(
     video: Path | None,
@@ -112,8 +129,7 @@ def analyze(
     from coach.foot import FootConfig
     from coach.recording import analyze_recording
 
-    if (heel is None) != (toe is None):
-        raise click.UsageError("give --heel and --toe together")
+    _check_calibration(heel, toe)
     config = AnalysisConfig(
         foot=FootConfig(view=view, **VIDEO_FOOT_SETTINGS), heel_px=heel, toe_px=toe, side=side
     )
@@ -410,10 +426,7 @@ def synth_check(videos: tuple[Path, ...], strict: bool) -> None:
     show_default=True,
     help="Seconds of massage before the coach names a neglected zone.",
 )
-@click.option("--heel", type=_Point(), help="Heel position in pixels, for a fixed camera (with --toe).")
-@click.option("--toe", type=_Point(), help="Tip of the longest toe in pixels (with --heel).")
-@click.option("--side", type=click.Choice(["left", "right"]), help="Which foot it is.")
-@click.option("--view", type=click.Choice(["sole", "top"]), default="sole", show_default=True)
+@_foot_options
 def live(
     source: str,
     out_root: Path,
@@ -443,8 +456,7 @@ def live(
     from coach.live import LIVE_COACH_SETTINGS, LIVE_FOOT_SETTINGS, LiveConfig, recover_stale, run_live
     from coach.routines import load_routine
 
-    if (heel is None) != (toe is None):
-        raise click.UsageError("give --heel and --toe together")
+    _check_calibration(heel, toe)
     plan = load_routine(routine) if routine is not None else None
     analysis = AnalysisConfig(
         foot=FootConfig(view=view, **LIVE_FOOT_SETTINGS),

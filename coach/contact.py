@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from coach.hands import Hands
-from coach.landmarks import HandLandmark
+from coach.landmarks import HandLandmark, palm_centre
 
 L = HandLandmark
 
 POINTS: tuple[str, ...] = ("thumb", "fingers", "palm")
 _FINGERTIPS = [L.INDEX_TIP, L.MIDDLE_TIP, L.RING_TIP]
-_PALM = [L.WRIST, L.INDEX_MCP, L.MIDDLE_MCP, L.RING_MCP, L.PINKY_MCP]
 
 
 @dataclass(frozen=True)
@@ -102,14 +101,22 @@ class ContactConfig:
             raise ValueError("motion_window_s must be > 0 and still_ratio within (0, 1]")
 
 
+def points_px(xy: np.ndarray) -> np.ndarray:
+    """The three contact points of hands given as landmarks.
+
+    Args:
+        xy: (n, 21, 2) landmark positions, px.
+
+    Returns:
+        (n, 3, 2) float64 thumb tip, fingertip centroid and palm centre (see :data:`POINTS`).
+    """
+    xy = np.asarray(xy, np.float64).reshape(-1, 21, 2)
+    return np.stack([xy[:, L.THUMB_TIP], xy[:, _FINGERTIPS].mean(axis=1), palm_centre(xy)], axis=1)
+
+
 def hand_points_px(hands: Hands) -> np.ndarray:
     """(n, 3, 2) pixel positions of thumb tip, fingertip centroid and palm centre per hand."""
-    if len(hands) == 0:
-        return np.zeros((0, 3, 2), np.float64)
-    thumb = hands.xy[:, L.THUMB_TIP]
-    fingers = hands.xy[:, _FINGERTIPS].mean(axis=1)
-    palm = hands.xy[:, _PALM].mean(axis=1)
-    return np.stack([thumb, fingers, palm], axis=1).astype(np.float64)
+    return points_px(hands.xy)
 
 
 @dataclass

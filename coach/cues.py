@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coach.vocabulary import PACE_TARGETS, TYPE_NAMES, ZONES
+from coach.vocabulary import MEASURE_UNITS, PACE_TARGETS, TYPE_NAMES, ZONES
 from coach.vocabulary import ZONE_NAMES as SENTENCE_ZONE_NAMES
 
 # Zone names as a cue starts with them: "Arch: ...", "Ball of the foot: ...".
 ZONE_NAMES: dict[str, str] = {
     z: name.removeprefix("the ").capitalize() for z, name in SENTENCE_ZONE_NAMES.items()
 }
-_UNITS = {"speed_fl_s": "FL/s", "rate_hz": "Hz", "hold_s": "s"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ class CoachConfig:
 def pace_message(kind: str, verdict: str, value: float) -> str:
     """E.g. "Slow down: glides at 0.80 FL/s, aim for 0.04-0.40"."""
     band = PACE_TARGETS[kind]
-    unit = _UNITS[band.measure]
+    unit = MEASURE_UNITS[band.measure]
     name = TYPE_NAMES[kind]
     if kind == "press":
         head = "Hold longer" if verdict == "too_slow" else "Release and move on"

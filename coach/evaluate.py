@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from coach.landmarks import palm_centre
 from coach.vocabulary import CYCLIC_TYPES, STROKE_TYPES, ZONES
 
 CLASSES: tuple[str, ...] = (*STROKE_TYPES, "none")
@@ -305,17 +306,12 @@ END_TOLERANCE_FL = 0.05
 NOT_A_HAND_FL = 0.25
 
 
-def _palm_centre(xy: np.ndarray) -> np.ndarray:
-    from coach.landmarks import HandLandmark as L
-
-    return xy[[L.WRIST, L.INDEX_MCP, L.MIDDLE_MCP, L.RING_MCP, L.PINKY_MCP]].mean(axis=0)
-
-
 def _contact_px(kind: str, working: np.ndarray) -> np.ndarray:
-    from coach.landmarks import HandLandmark as L
+    """(1, 2) the pixel of the point a stroke of type ``kind`` is done with, on a (21, 2) hand."""
+    from coach.contact import POINTS, points_px
     from coach.strokes import PRIMARY_POINT
 
-    return working[L.THUMB_TIP] if PRIMARY_POINT[kind] == "thumb" else _palm_centre(working)
+    return points_px(working)[:, POINTS.index(PRIMARY_POINT[kind])]
 
 
 def foot_frame_score(truth: Mapping[str, Any], true_row: Mapping[str, Any], result: Any) -> FootScores:
@@ -346,11 +342,11 @@ def foot_frame_score(truth: Mapping[str, Any], true_row: Mapping[str, Any], resu
         ids = list(result.hands.ids)
         if result.contact.hand_id in ids:
             xy = result.hands.xy[ids.index(result.contact.hand_id)]
-            centre = _palm_centre(xy)
+            centre = palm_centre(xy)
             true_hands = [
                 np.asarray(truth[k], float) for k in ("working", "holding") if truth.get(k) is not None
             ]
-            far = all(np.linalg.norm(centre - _palm_centre(h)) > NOT_A_HAND_FL * fl for h in true_hands)
+            far = all(np.linalg.norm(centre - palm_centre(h)) > NOT_A_HAND_FL * fl for h in true_hands)
             foot_as_hand = int(far)
     return FootScores(1, int(found), int(ends), zone_frames, zone_hits, hand_frames, foot_as_hand)
 

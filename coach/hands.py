@@ -9,7 +9,6 @@ smoothing of the landmarks.
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import sys
 import tempfile
@@ -23,7 +22,7 @@ import cv2
 import numpy as np
 
 from coach.errors import ModelError
-from coach.landmarks import NUM_LANDMARKS, HandLandmark
+from coach.landmarks import NUM_LANDMARKS, HandLandmark, palm_centre
 from coach.models import hand_model_path
 from coach.smoothing import OneEuroConfig, OneEuroFilter
 from coach.sources import Frame
@@ -156,8 +155,7 @@ class Hands:
 
     def centers(self) -> np.ndarray:
         """(n, 2) float32: centre of each palm (mean of wrist and the four knuckles), px."""
-        palm = [L.WRIST, L.INDEX_MCP, L.MIDDLE_MCP, L.RING_MCP, L.PINKY_MCP]
-        return self.xy[:, palm].mean(axis=1) if len(self) else np.zeros((0, 2), np.float32)
+        return palm_centre(self.xy) if len(self) else np.zeros((0, 2), np.float32)
 
     def select(self, keep: np.ndarray | list[int]) -> Hands:
         """A new Hands with only the hands at ``keep`` (indices or a boolean mask)."""
@@ -381,9 +379,3 @@ class HandTracker:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def hand_size_px(xy: np.ndarray) -> float:
-    """Diagonal of the bounding box of one hand's (21, 2) landmarks, in pixels."""
-    span = xy.max(axis=0) - xy.min(axis=0)
-    return float(math.hypot(span[0], span[1]))

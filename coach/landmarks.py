@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+import numpy as np
+
 
 class HandLandmark(IntEnum):
     """Index of each of the 21 hand landmarks."""
@@ -65,6 +67,22 @@ PALM: tuple[HandLandmark, ...] = (
     L.RING_MCP,
     L.PINKY_MCP,
 )
+
+# The landmarks whose mean is the palm's centre: the wrist and the four knuckles.
+PALM_CENTRE: tuple[HandLandmark, ...] = (L.WRIST, L.INDEX_MCP, L.MIDDLE_MCP, L.RING_MCP, L.PINKY_MCP)
+
+
+def palm_centre(xy: np.ndarray) -> np.ndarray:
+    """Centre of the palm of each hand.
+
+    Args:
+        xy: (..., 21, 2) landmark positions.
+
+    Returns:
+        (..., 2) the mean of :data:`PALM_CENTRE`.
+    """
+    return np.asarray(xy)[..., list(PALM_CENTRE), :].mean(axis=-2)
+
 
 # Bones as (from, to): each finger from its base outwards, then the palm edges.
 SKELETON: tuple[tuple[HandLandmark, HandLandmark], ...] = (

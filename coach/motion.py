@@ -131,32 +131,6 @@ def _parabolic_peak(freqs: np.ndarray, power: np.ndarray, k: int) -> float:
     return float(freqs[k])
 
 
-def turns(t: np.ndarray, uv: np.ndarray, rate_hz: float) -> float:
-    """Signed number of turns the track makes around its own moving centre.
-
-    The centre is the track averaged over one period, so a circle drawn while
-    the hand drifts still counts its turns. Positive turns go from +u towards +v.
-
-    Args:
-        t: (n,) seconds.
-        uv: (n, 2) foot coordinates.
-        rate_hz: the repetition rate (from :func:`oscillation`); 0 gives 0.
-    """
-    if rate_hz <= 0 or len(t) < 4:
-        return 0.0
-    _grid, x = resample(t, uv, 30.0)
-    period = max(3, round(30.0 / rate_hz))
-    if len(x) <= period:
-        return 0.0
-    kernel = np.ones(period) / period
-    centre = np.stack([np.convolve(x[:, j], kernel, mode="same") for j in range(2)], axis=1)
-    rel = x - centre
-    edge = period // 2
-    rel = rel[edge : len(rel) - edge] if len(rel) > 2 * edge + 2 else rel
-    angle = np.unwrap(np.arctan2(rel[:, 1], rel[:, 0]))
-    return float((angle[-1] - angle[0]) / (2.0 * math.pi))
-
-
 def path_length(uv: np.ndarray) -> float:
     """Total distance travelled, foot lengths."""
     if len(uv) < 2:

@@ -90,6 +90,9 @@ class PaceBand:
     high: float
 
 
+# The unit of each pace measure, as shown on screen.
+MEASURE_UNITS: dict[str, str] = {"speed_fl_s": "FL/s", "rate_hz": "Hz", "hold_s": "s"}
+
 PACE_TARGETS: dict[str, PaceBand] = {
     "glide": PaceBand("speed_fl_s", 0.04, 0.40),
     "thumb_circles": PaceBand("rate_hz", 0.5, 1.5),

@@ -14,9 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from coach.hands import HandTracker, HandTrackerConfig
-from coach.landmarks import HandLandmark
+from coach.landmarks import HandLandmark, palm_centre
 from coach.sources import open_source
-from coach.synth.choreography import PALM_CENTRE
 from coach.synth.labels import read_labels
 from coach.synth.render import labels_path
 
@@ -89,7 +88,7 @@ def check_clip(video: Path, config: HandTrackerConfig | None = None) -> ClipFigu
             palm = float(np.linalg.norm(xy[L.MIDDLE_MCP] - xy[L.WRIST]))
             if len(hands) == 0:
                 continue
-            centre = xy[list(PALM_CENTRE)].mean(axis=0)
+            centre = palm_centre(xy)
             d = np.linalg.norm(hands.centers() - centre, axis=1)
             best = int(np.argmin(d))
             if d[best] > 0.5 * palm:

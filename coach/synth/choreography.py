@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from coach.landmarks import NUM_LANDMARKS, HandLandmark
+from coach.landmarks import NUM_LANDMARKS, PALM_CENTRE, HandLandmark
 from coach.synth.foot import TOES, FootModel
 from coach.vocabulary import GLIDE_DIRECTIONS, STROKE_TYPES, zone_of
 
 L = HandLandmark
 
-PALM_CENTRE: tuple[HandLandmark, ...] = (L.WRIST, L.INDEX_MCP, L.MIDDLE_MCP, L.RING_MCP, L.PINKY_MCP)
 CONTACT_LANDMARKS: dict[str, tuple[HandLandmark, ...]] = {
     "glide": PALM_CENTRE,
     "knead": PALM_CENTRE,
