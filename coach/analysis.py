@@ -36,7 +36,7 @@ from coach.vocabulary import MEASURE_UNITS, PACE_TARGETS, zone_of
 # The session's timeline is sampled at this rate or a little above (spec: 10 Hz or more).
 TIMELINE_HZ = 10.0
 
-VIDEO_FOOT_SETTINGS: dict[str, int] = {"work_size": 200, "redetect_every": 150}
+VIDEO_FOOT_SETTINGS: dict[str, int] = {"work_size": 200}
 """Foot-stage settings (:class:`coach.foot.FootConfig`) for video, recorded or live.
 Segmenting the foot takes a second or more; on a 200 px picture every 150 frames,
 with optical flow carrying the foot in between, it is five times faster than the

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
+from coach.foot_track import FollowConfig, FootFollower
 from coach.hands import Hands
 from coach.landmarks import FINGERTIPS, HandLandmark
 from coach.sources import Frame
@@ -93,12 +94,11 @@ class FootConfig:
         hand_margin: how far around a hand's landmark hull is masked, in palm sizes.
         forearm_length: length of the forearm stub masked beyond the wrist, palm sizes.
         forearm_width: its width, palm sizes.
-        redetect_every: frames between re-detections while tracking.
-        max_hand_cover: re-detect only when the hands cover at most this
-            fraction of the foot (segmenting a foot under two hands loses it).
-        min_flow_points: fewest tracked points for an optical-flow update.
-        min_iou_consistent: a re-detection overlapping the tracked foot less
-            than this is treated as a jump and needs a second look to be trusted.
+        follow: how a found foot is followed from frame to frame
+            (:class:`coach.foot_track.FollowConfig`).
+        relocate_after_s: the foot is looked for afresh when, for this long,
+            it is in view (not under the hands) but no longer fits where it was
+            (it was moved, or the camera was).
         side_min_confidence: below it ``Foot.side`` is None (the coach asks).
         side_votes: frames over which the lateral-side evidence is averaged.
         confidence_decay: factor per frame applied to the confidence while the
@@ -131,10 +131,8 @@ class FootConfig:
     hand_margin: float = 0.25
     forearm_length: float = 2.5
     forearm_width: float = 0.9
-    redetect_every: int = 15
-    max_hand_cover: float = 0.15
-    min_flow_points: int = 8
-    min_iou_consistent: float = 0.5
+    follow: FollowConfig = field(default_factory=FollowConfig)
+    relocate_after_s: float = 1.0
     side_min_confidence: float = 0.5
     side_votes: int = 30
     confidence_decay: float = 0.995
@@ -172,11 +170,9 @@ class FootConfig:
             raise ValueError("need 1 <= min_elongation < max_elongation")
         if self.outline_points < 16 or self.profile_bins < 5:
             raise ValueError("outline_points must be >= 16 and profile_bins >= 5")
-        if self.redetect_every < 1 or self.min_flow_points < 3 or self.side_votes < 1:
-            raise ValueError("redetect_every and side_votes must be >= 1, min_flow_points >= 3")
+        if self.side_votes < 1 or self.relocate_after_s <= 0:
+            raise ValueError("side_votes must be >= 1 and relocate_after_s positive")
         for name in (
-            "max_hand_cover",
-            "min_iou_consistent",
             "side_min_confidence",
             "confidence_decay",
             "lost_confidence",
@@ -1371,12 +1367,6 @@ def reject_foot_hands(hands: Hands, foot: Foot, config: FootConfig | None = None
 # ---------------------------------------------------------------------------
 
 
-def _similarity_apply(m: np.ndarray, pts: np.ndarray) -> np.ndarray:
-    """Applies a (2, 3) affine matrix to (n, 2) points."""
-    pts = np.asarray(pts, np.float64).reshape(-1, 2)
-    return pts @ m[:, :2].T + m[:, 2]
-
-
 def _outline_from_axis(heel: np.ndarray, toe: np.ndarray, lateral_sign: int, n: int = 64) -> np.ndarray:
     """A generic foot outline on a heel-toe axis, for a calibration with no segmentation.
 
@@ -1402,13 +1392,14 @@ class FootTracker:
 
     Use one per video; call :meth:`update` for every frame in order.
 
-    - The first frames are segmented until a foot is found; afterwards the foot
-      is re-detected every ``redetect_every`` frames when the hands leave most
-      of it visible, and carried by optical flow (a similarity transform of
-      foot pixels outside the hands) in between.
-    - Heel and toe keep their ends from frame to frame unless a re-detection is
-      sure of the other way round.
-    - The lateral side is a vote over ``side_votes`` frames; ``config.side`` or
+    - The first frames are segmented (:func:`detect_foot`) until a foot is
+      found. From then on a :class:`~coach.foot_track.FootFollower` keeps it:
+      the segmented foot is aligned, frame after frame, to a map of the foot's
+      colours over the pixels the hands leave visible. Heel, toe, outline and
+      mapping move with it; nothing is segmented again while it fits.
+    - When the foot is in view but has not fitted for ``relocate_after_s`` (it
+      was moved, or the camera was), it is looked for afresh.
+    - The lateral side is a vote over the segmentations; ``config.side`` or
       :meth:`set_side` overrides it, and :meth:`calibrate` fixes heel and toe.
 
     Args:
@@ -1424,11 +1415,11 @@ class FootTracker:
     def reset(self) -> None:
         """Forgets the foot (a new video, or the foot was moved away); keeps calibration and side."""
         self._foot: Foot | None = None
-        self._prev_grey: np.ndarray | None = None
-        self._since_detect = 0
+        self._reference: Foot | None = None
+        self._follower: FootFollower | None = None
+        self._misfit_since_ms: int | None = None
         self._side_vote = 0.0
         self._side_weight = 0.0
-        self._pending: FootShape | None = None
 
     # -- user input ---------------------------------------------------------
 
@@ -1437,6 +1428,8 @@ class FootTracker:
         if side is not None and side not in SIDES:
             raise ValueError(f"side must be one of {SIDES} or None, got {side!r}")
         self._side_override = side
+        if self._reference is not None:
+            self._reference = self._with_side(self._reference)
         if self._foot is not None and self._foot.found:
             self._foot = self._with_side(self._foot)
 
@@ -1464,13 +1457,18 @@ class FootTracker:
         self._calibration = (heel, toe)
         if side is not None:
             self.set_side(side)
-        self._foot = None
-        self._since_detect = 0
+        self._drop_foot()
 
     def clear_calibration(self) -> None:
         """Goes back to finding heel and toe from the picture."""
         self._calibration = None
+        self._drop_foot()
+
+    def _drop_foot(self) -> None:
         self._foot = None
+        self._reference = None
+        self._follower = None
+        self._misfit_since_ms = None
 
     @property
     def foot(self) -> Foot | None:
@@ -1494,52 +1492,62 @@ class FootTracker:
         image = frame.image
         size = frame.size
         hands = hands if hands is not None else Hands.empty(size, frame.t_ms)
-        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         prev = self._foot if self._foot is not None and self._foot.found else None
-        real = reject_foot_hands(hands, prev, cfg) if prev is not None else hands
-        covered = hand_regions(real, size, cfg)
-
         foot: Foot | None = None
-        if prev is not None:
-            foot = self._track(grey, prev, covered, frame.t_ms)
-        self._since_detect += 1
-        due = prev is None or foot is None or self._since_detect >= cfg.redetect_every
-        if prev is None:
-            # No foot to tell the foot's false detections from real hands yet:
-            # segment without the hands first, then again without the real ones.
-            detected = self._detect(image, None, None, frame.t_ms, len(hands) > 0)
-            if detected is not None and len(hands):
-                real = reject_foot_hands(hands, detected, cfg)
-                if len(real):
-                    covered = hand_regions(real, size, cfg)
-                    detected = self._detect(image, covered, None, frame.t_ms, True) or detected
-            if detected is not None:
-                foot = detected
-                self._since_detect = 0
-        elif due and self._hands_leave_foot_visible(foot, covered):
-            detected = self._detect(image, covered, foot, frame.t_ms, len(real) > 0)
-            if detected is not None:
-                foot = detected
-                self._since_detect = 0
+        if prev is not None and self._follower is not None:
+            covered = hand_regions(reject_foot_hands(hands, prev, cfg), size, cfg)
+            foot = self._follow(image, covered, prev, frame.t_ms)
         if foot is None:
-            if prev is None:
-                foot = self._calibrated_only(size, frame.t_ms)
-            else:
-                foot = replace(prev, t_ms=frame.t_ms, detected=False)
+            foot = self._find(frame, hands)
+        if foot is None:
+            foot = self._calibrated_only(size, frame.t_ms)
         if foot.found and not foot.calibrated and foot.confidence < cfg.lost_confidence:
             foot = Foot.empty(size, frame.t_ms, "foot lost: keep the foot in view and still", cfg.view)
-        self._prev_grey = grey
-        self._foot = foot if foot.found else None
         if not foot.found:
-            self._since_detect = cfg.redetect_every
+            self._drop_foot()
+        self._foot = foot if foot.found else None
         return foot
 
-    def _hands_leave_foot_visible(self, foot: Foot | None, covered: np.ndarray) -> bool:
-        if foot is None or not foot.found or not covered.any():
-            return True
-        fmask = foot.mask()
-        area = max(int(fmask.sum()), 1)
-        return float((fmask & covered).sum()) / area <= self.config.max_hand_cover
+    def _find(self, frame: Frame, hands: Hands) -> Foot | None:
+        """Segments the foot and starts following it; None when there is none."""
+        cfg = self.config
+        image, size = frame.image, frame.size
+        # No foot to tell the foot's false detections from real hands yet:
+        # segment without the hands first, then again without the real ones.
+        covered = np.zeros((size[1], size[0]), bool)
+        detected = self._detect(image, None, frame.t_ms, len(hands) > 0)
+        if detected is not None and len(hands):
+            real = reject_foot_hands(hands, detected, cfg)
+            if len(real):
+                covered = hand_regions(real, size, cfg)
+                detected = self._detect(image, covered, frame.t_ms, True) or detected
+        if detected is None:
+            return None
+        self._reference = detected
+        self._follower = FootFollower(image, detected.outline, detected.length_px, covered, cfg.follow)
+        self._misfit_since_ms = None
+        return detected
+
+    def _follow(self, image: np.ndarray, covered: np.ndarray, prev: Foot, t_ms: int) -> Foot | None:
+        """The reference foot moved to where it fits this frame; None when it is lost."""
+        cfg = self.config
+        assert self._follower is not None and self._reference is not None
+        fit = self._follower.follow(image, covered)
+        if fit.moved:
+            self._misfit_since_ms = None
+            confidence = self._reference.confidence * fit.correlation
+        else:
+            confidence = prev.confidence * cfg.confidence_decay
+            if fit.visible >= cfg.follow.min_visible:
+                # In view but not fitting: moved (or the camera was); after a while, look afresh.
+                if self._misfit_since_ms is None:
+                    self._misfit_since_ms = t_ms
+                elif t_ms - self._misfit_since_ms >= 1000.0 * cfg.relocate_after_s:
+                    return None
+        if self._reference.calibrated:
+            # A fixed camera: heel and toe stay where the user put them.
+            return replace(self._reference, t_ms=t_ms, detected=False, confidence=confidence)
+        return _posed(self._reference, fit.pose, t_ms, confidence)
 
     def _calibrated_only(self, size: tuple[int, int], t_ms: int) -> Foot:
         if self._calibration is None:
@@ -1604,34 +1612,12 @@ class FootTracker:
         return foot.with_side(side, conf)
 
     def _detect(
-        self,
-        image: np.ndarray,
-        covered: np.ndarray | None,
-        tracked: Foot | None,
-        t_ms: int,
-        hands_in_view: bool,
+        self, image: np.ndarray, covered: np.ndarray | None, t_ms: int, hands_in_view: bool
     ) -> Foot | None:
         cfg = self.config
         shape = detect_foot(image, cfg, covered if covered is not None and covered.any() else None)
         if shape is None:
             return None
-        if tracked is not None and tracked.found:
-            # Keep heel and toe at the ends they had unless the new look is sure.
-            same_way = float(np.dot(shape.toe - shape.heel, tracked.toe - tracked.heel)) >= 0
-            if not same_way and shape.toe_confidence < 0.9:
-                shape = shape.flipped()
-                sign, conf = _lateral_from_toes(shape.outline, shape.heel, shape.toe)
-                shape = replace(shape, lateral_sign=sign, lateral_confidence=conf)
-            iou = _mask_iou(shape.mask, tracked.mask())
-            pending_agrees = (
-                self._pending is not None
-                and _mask_iou(shape.mask, self._pending.mask) >= cfg.min_iou_consistent
-            )
-            if iou < cfg.min_iou_consistent and not tracked.calibrated and not pending_agrees:
-                # A jump: trust it only if the next look agrees.
-                self._pending = shape
-                return None
-        self._pending = None
         heel, toe = shape.heel, shape.toe
         calibrated = self._calibration is not None
         if calibrated:
@@ -1657,64 +1643,22 @@ class FootTracker:
         )
         return self._with_side(foot)
 
-    def _track(self, grey: np.ndarray, prev: Foot, covered: np.ndarray, t_ms: int) -> Foot | None:
-        """Moves the previous foot by the optical flow of its visible pixels."""
-        cfg = self.config
-        if self._prev_grey is None or self._prev_grey.shape != grey.shape:
-            return None
-        fmask = prev.mask() & ~covered
-        if fmask.sum() < 50:
-            return replace(prev, t_ms=t_ms, detected=False, confidence=prev.confidence * cfg.confidence_decay)
-        fl = prev.length_px
-        pts = cv2.goodFeaturesToTrack(
-            self._prev_grey,
-            maxCorners=120,
-            qualityLevel=0.01,
-            minDistance=max(2.0, 0.02 * fl),
-            mask=fmask.astype(np.uint8),
-            blockSize=5,
-        )
-        if pts is None or len(pts) < cfg.min_flow_points:
-            # A featureless foot: it moves slowly, so it stays where it was.
-            return replace(prev, t_ms=t_ms, detected=False, confidence=prev.confidence * cfg.confidence_decay)
-        win = int(max(11, min(41, round(0.08 * fl)))) | 1
-        nxt, status, _ = cv2.calcOpticalFlowPyrLK(
-            self._prev_grey, grey, pts, None, winSize=(win, win), maxLevel=3
-        )
-        ok = status.ravel() == 1
-        if ok.sum() < cfg.min_flow_points:
-            return replace(prev, t_ms=t_ms, detected=False, confidence=prev.confidence * cfg.confidence_decay)
-        m, inliers = cv2.estimateAffinePartial2D(
-            pts[ok], nxt[ok], method=cv2.RANSAC, ransacReprojThreshold=max(1.0, 0.01 * fl)
-        )
-        if m is None or inliers is None or int(inliers.sum()) < cfg.min_flow_points:
-            return replace(prev, t_ms=t_ms, detected=False, confidence=prev.confidence * cfg.confidence_decay)
-        scale = math.hypot(m[0, 0], m[1, 0])
-        if not 0.8 <= scale <= 1.25:
-            return None
-        outline = _similarity_apply(m, prev.outline)
-        heel = _similarity_apply(m, prev.heel)[0]
-        toe = _similarity_apply(m, prev.toe)[0]
-        if prev.calibrated and self._calibration is not None:
-            heel, toe = self._calibration
-        foot = Foot.build(
-            outline,
-            heel,
-            toe,
-            prev.lateral_sign,
-            prev.image_size,
-            side=prev.side,
-            side_confidence=prev.side_confidence,
-            confidence=prev.confidence * cfg.confidence_decay,
-            t_ms=t_ms,
-            view=prev.view,
-            calibrated=prev.calibrated,
-            detected=False,
-            bins=cfg.profile_bins,
-        )
-        return foot
 
-
-def _mask_iou(a: np.ndarray, b: np.ndarray) -> float:
-    union = int((a | b).sum())
-    return float((a & b).sum()) / union if union else 0.0
+def _posed(reference: Foot, pose: np.ndarray, t_ms: int, confidence: float) -> Foot:
+    """``reference`` moved by a rigid ``pose`` (2, 3); the mapping moves with it, unchanged in FL."""
+    a, t = pose[:, :2], pose[:, 2]
+    outline = (reference.outline.astype(np.float64) @ a.T + t).astype(np.float32)
+    heel = reference.heel.astype(np.float64) @ a.T + t
+    toe = reference.toe.astype(np.float64) @ a.T + t
+    assert reference.map is not None
+    return replace(
+        reference,
+        outline=outline,
+        heel=heel.astype(np.float32),
+        toe=toe.astype(np.float32),
+        bbox=np.concatenate([outline.min(axis=0), outline.max(axis=0)]).astype(np.float32),
+        t_ms=t_ms,
+        detected=False,
+        confidence=float(np.clip(confidence, 0.0, 1.0)),
+        map=replace(reference.map, heel=heel, toe=toe),
+    )

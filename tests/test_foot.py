@@ -393,7 +393,7 @@ def test_mapping_moves_with_the_foot(angle: float, length: float, dx: float, dy:
 
 def test_tracker_follows_a_slowly_moving_foot() -> None:
     lateral = lateral_from_side("right", "sole")
-    tracker = FootTracker(FootConfig(view="sole", cues=("bgr",), redetect_every=10))
+    tracker = FootTracker(FootConfig(view="sole", cues=("bgr",)))
     worst = 0.0
     for i in range(24):
         heel, toe = placement(SIZE, 8.0 * math.sin(i / 8), 0.7, 0.04 * math.sin(i / 6), 0.01 * i / 24)

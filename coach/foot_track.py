@@ -1,0 +1,270 @@
+"""Foot stage, video part: follows a segmented foot by its colour and shape.
+
+Segmenting a foot (:func:`coach.foot.detect_foot`) takes a second or more and
+goes wrong when the hands cover the foot or a grey floor looks like skin. In a
+video the foot hardly changes: it drifts and turns a little and the light
+changes slowly, while the hands come and go over it. So once a foot has been
+segmented well, :class:`FootFollower` keeps it:
+
+- a :class:`ColourModel` learns the foot's colours against the background's
+  (CIELAB histograms, hands left out) and turns each frame into a foot
+  probability map;
+- the segmented foot, drawn as a soft mask, is the template; each frame it is
+  aligned to the probability map by a rigid transform (ECC, OpenCV's
+  ``findTransformECC``) over the pixels the hands leave visible, starting from
+  the previous frame's pose;
+- the alignment's correlation says how well the foot is seen; the colour model
+  adapts slowly to the light while the fit is good.
+
+Everything runs on a copy scaled so the foot is ``px_per_fl`` pixels long, so
+the cost per frame does not depend on the camera's resolution and thresholds
+are in foot lengths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+@dataclass(frozen=True)
+class FollowConfig:
+    """How a found foot is followed from frame to frame.
+
+    Attributes:
+        px_per_fl: foot length, in pixels, of the scaled copy the alignment runs on.
+        margin_fl: the template reaches this far (FL) around the foot.
+        blur_fl: softness of the template's edge (Gaussian sigma, FL).
+        iterations: ECC iterations per frame at most.
+        min_visible: smallest fraction of the template's foot pixels the hands
+            must leave visible for an alignment to be tried.
+        min_correlation: an alignment whose correlation is below this is not
+            used (the foot keeps its last pose).
+        max_step_fl: largest move (FL) of the foot's centre accepted in one frame.
+        max_turn_deg: largest turn accepted in one frame.
+        adapt: share of the colour model renewed per frame while the fit is good.
+        adapt_correlation: the fit needed for the colour model to adapt.
+        bins: CIELAB histogram bins (L, a, b).
+    """
+
+    px_per_fl: float = 80.0
+    margin_fl: float = 0.2
+    blur_fl: float = 0.02
+    iterations: int = 20
+    min_visible: float = 0.3
+    min_correlation: float = 0.55
+    max_step_fl: float = 0.08
+    max_turn_deg: float = 8.0
+    adapt: float = 0.02
+    adapt_correlation: float = 0.8
+    bins: tuple[int, int, int] = (8, 24, 24)
+
+    def __post_init__(self) -> None:
+        if not 20 <= self.px_per_fl <= 400:
+            raise ValueError(f"px_per_fl must be 20-400, got {self.px_per_fl}")
+        if self.iterations < 1 or min(self.bins) < 2:
+            raise ValueError("iterations must be >= 1 and every bin count >= 2")
+        for name in ("min_visible", "min_correlation", "adapt", "adapt_correlation"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be within 0-1, got {getattr(self, name)}")
+        if self.margin_fl < 0 or self.blur_fl < 0 or self.max_step_fl <= 0 or self.max_turn_deg <= 0:
+            raise ValueError("margin_fl, blur_fl must be >= 0; max_step_fl, max_turn_deg > 0")
+
+
+_RANGES = [0, 256, 0, 256, 0, 256]
+
+
+class ColourModel:
+    """Foot against background colours: a CIELAB histogram ratio.
+
+    Args:
+        lab: (h, w, 3) uint8 CIELAB picture.
+        foot: (h, w) bool pixels that are foot.
+        background: (h, w) bool pixels that are not (hands left out of both).
+        bins: histogram bins for L, a, b.
+    """
+
+    def __init__(self, lab: np.ndarray, foot: np.ndarray, background: np.ndarray, bins: tuple[int, int, int]):
+        self._bins = list(bins)
+        self._foot = self._hist(lab, foot)
+        self._background = self._hist(lab, background)
+        self._ratio = self._make_ratio()
+
+    def _hist(self, lab: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        h = cv2.calcHist([lab], [0, 1, 2], mask.astype(np.uint8), self._bins, _RANGES)
+        return h / max(float(h.sum()), 1.0)
+
+    def _make_ratio(self) -> np.ndarray:
+        # A little blur spreads each colour to its neighbours (the light changes,
+        # the camera is noisy); a uniform prior keeps unseen colours at 0.5.
+        f = cv2.GaussianBlur(self._foot.reshape(self._bins[0], -1), (3, 3), 0).reshape(self._foot.shape)
+        b = cv2.GaussianBlur(self._background.reshape(self._bins[0], -1), (3, 3), 0).reshape(
+            self._background.shape
+        )
+        prior = 1e-4
+        return ((f + prior) / (f + b + 2 * prior) * 255.0).astype(np.float32)
+
+    def probability(self, lab: np.ndarray) -> np.ndarray:
+        """(h, w) float32 0-1: how likely each pixel is foot, from its colour alone."""
+        # A table look-up (cv2.calcBackProject would read a 3-D table as 2-D with channels).
+        bins = self._bins
+        idx = [(lab[..., c].astype(np.int32) * bins[c]) >> 8 for c in range(3)]
+        return self._ratio[idx[0], idx[1], idx[2]] / np.float32(255.0)
+
+    def adapt(self, lab: np.ndarray, foot: np.ndarray, background: np.ndarray, rate: float) -> None:
+        """Moves the model a share ``rate`` towards this frame's colours."""
+        if foot.sum() >= 20:
+            self._foot = (1 - rate) * self._foot + rate * self._hist(lab, foot)
+        if background.sum() >= 20:
+            self._background = (1 - rate) * self._background + rate * self._hist(lab, background)
+        self._ratio = self._make_ratio()
+
+
+@dataclass(frozen=True)
+class FollowResult:
+    """One frame's alignment.
+
+    Attributes:
+        pose: (2, 3) float64 rigid transform from the reference frame (where the
+            foot was segmented) to this frame, full-resolution pixels.
+        correlation: the alignment's correlation, 0-1 (0: not aligned this frame).
+        visible: fraction of the foot the hands left visible.
+        moved: the pose was updated in this frame.
+    """
+
+    pose: np.ndarray
+    correlation: float
+    visible: float
+    moved: bool
+
+
+def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
+    h, w = image.shape[:2]
+    size = (max(8, round(w * scale)), max(8, round(h * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
+def _disk(radius: int) -> np.ndarray:
+    r = max(1, radius)
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+
+
+class FootFollower:
+    """Follows one segmented foot through the frames of a video.
+
+    Args:
+        image: (h, w, 3) uint8 BGR frame the foot was segmented in.
+        outline: (k, 2) px outline of the foot in that frame.
+        length_px: the foot's length in that frame, px.
+        covered: (h, w) bool pixels covered by the hands in that frame.
+        config: settings.
+    """
+
+    def __init__(
+        self,
+        image: np.ndarray,
+        outline: np.ndarray,
+        length_px: float,
+        covered: np.ndarray,
+        config: FollowConfig | None = None,
+    ) -> None:
+        self.config = cfg = config or FollowConfig()
+        self.scale = min(1.0, cfg.px_per_fl / max(length_px, 1.0))
+        s = self.scale
+        small = _scaled(image, s)
+        h, w = small.shape[:2]
+        fl = length_px * s
+        pts = np.round(np.asarray(outline, np.float64) * s).astype(np.int32)
+        mask = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(mask, [pts], 1)
+        hands = cv2.resize(covered.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+        lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB)
+        inner = cv2.erode(mask, _disk(round(0.03 * fl))).astype(bool) & ~hands
+        outer = ~cv2.dilate(mask, _disk(round(0.06 * fl))).astype(bool) & ~hands
+        self.colours = ColourModel(lab, inner, outer, cfg.bins)
+        # The template: the foot as a soft mask, cropped with a margin around it.
+        x0, y0 = pts.min(axis=0) - round(cfg.margin_fl * fl)
+        x1, y1 = pts.max(axis=0) + round(cfg.margin_fl * fl)
+        self._origin = np.array([x0, y0], np.float64)
+        canvas = np.zeros((int(y1 - y0 + 1), int(x1 - x0 + 1)), np.uint8)
+        cv2.fillPoly(canvas, [pts - np.array([x0, y0], np.int32)], 255)
+        sigma = max(0.5, cfg.blur_fl * fl)
+        self._template = cv2.GaussianBlur(canvas.astype(np.float32) / 255.0, (0, 0), sigma)
+        self._template_foot = canvas > 0
+        self._fl = fl
+        # The warp maps template pixels to the scaled frame's pixels.
+        self._warp = np.array([[1.0, 0.0, x0], [0.0, 1.0, y0]], np.float32)
+        self._centre = np.asarray(outline, np.float64).mean(axis=0) * s - self._origin
+
+    @property
+    def pose(self) -> np.ndarray:
+        """(2, 3) rigid transform from the reference frame to the current one, full-resolution px."""
+        a = self._warp[:, :2].astype(np.float64)
+        t = self._warp[:, 2].astype(np.float64)
+        return np.hstack([a, ((t - a @ self._origin) / self.scale)[:, None]])
+
+    def follow(self, image: np.ndarray, covered: np.ndarray) -> FollowResult:
+        """Aligns the foot to this frame.
+
+        Args:
+            image: (h, w, 3) uint8 BGR frame (same size as the first one).
+            covered: (h, w) bool pixels covered by the hands (and forearms).
+
+        Returns:
+            The pose (unchanged when the foot is too hidden or the fit is poor).
+        """
+        cfg = self.config
+        small = _scaled(image, self.scale)
+        h, w = small.shape[:2]
+        lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB)
+        prob = self.colours.probability(lab)
+        hands = cv2.resize(covered.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+        valid = (1 - hands).astype(np.uint8)
+        # How much of the foot is visible: the template's foot pixels mapped into this frame.
+        th, tw = self._template.shape
+        seen = cv2.warpAffine(
+            valid, self._warp, (tw, th), flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0
+        ).astype(bool)
+        visible = float((seen & self._template_foot).sum()) / max(int(self._template_foot.sum()), 1)
+        if visible < cfg.min_visible:
+            return FollowResult(self.pose, 0.0, visible, False)
+        warp = self._warp.copy()
+        criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, cfg.iterations, 1e-4)
+        try:
+            rho, warp = cv2.findTransformECC(
+                self._template, prob, warp, cv2.MOTION_EUCLIDEAN, criteria, valid, 3
+            )
+        except cv2.error:
+            return FollowResult(self.pose, 0.0, visible, False)
+        rho = float(rho)
+        if not np.isfinite(rho) or rho < cfg.min_correlation or not self._plausible_step(warp):
+            return FollowResult(self.pose, max(0.0, rho if np.isfinite(rho) else 0.0), visible, False)
+        self._warp = warp
+        if rho >= cfg.adapt_correlation and cfg.adapt > 0:
+            self._adapt(lab, hands.astype(bool))
+        return FollowResult(self.pose, rho, visible, True)
+
+    def _plausible_step(self, warp: np.ndarray) -> bool:
+        cfg = self.config
+        c = np.append(self._centre, 1.0)
+        step = float(np.hypot(*(warp.astype(np.float64) @ c - self._warp.astype(np.float64) @ c)))
+        turn = abs(
+            np.degrees(
+                np.arctan2(float(warp[1, 0]), float(warp[0, 0]))
+                - np.arctan2(float(self._warp[1, 0]), float(self._warp[0, 0]))
+            )
+        )
+        turn = min(turn, 360.0 - turn)
+        return step <= cfg.max_step_fl * self._fl and turn <= cfg.max_turn_deg
+
+    def _adapt(self, lab: np.ndarray, hands: np.ndarray) -> None:
+        h, w = lab.shape[:2]
+        inside = cv2.warpAffine(
+            self._template_foot.astype(np.uint8), self._warp, (w, h), flags=cv2.INTER_NEAREST, borderValue=0
+        )
+        fl = self._fl
+        inner = cv2.erode(inside, _disk(round(0.03 * fl))).astype(bool) & ~hands
+        outer = ~cv2.dilate(inside, _disk(round(0.06 * fl))).astype(bool) & ~hands
+        self.colours.adapt(lab, inner, outer, self.config.adapt)
