@@ -23,8 +23,13 @@ from coach.errors import SourceError
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 STREAM_PREFIXES = ("rtsp://", "rtmp://", "http://", "https://", "udp://", "tcp://")
-# Used only when a file's header has no usable frame rate; said on stderr by the CLI.
+# The nominal rate of a camera or stream that reports none (their frames are timed by the clock).
+# A file without a usable rate is refused: its frame rate is what times every stroke.
 FALLBACK_FPS = 30.0
+# Frame sizes the coach takes: smaller cannot show a hand on a foot, larger is no camera's picture
+# (8K is 7680x4320) and would take minutes a frame.
+MIN_SIDE_PX = 32
+MAX_SIDE_PX = 8192
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,6 @@ class SourceInfo:
         fps: frames per second (the header's for files, nominal for cameras).
         frame_count: frames in a file, or None when unknown (cameras, streams).
         width, height: frame size in pixels.
-        fps_assumed: True when the file had no usable frame rate and FALLBACK_FPS is used.
     """
 
     name: str
@@ -76,7 +80,6 @@ class SourceInfo:
     frame_count: int | None
     width: int
     height: int
-    fps_assumed: bool = False
 
     @property
     def duration_s(self) -> float | None:
@@ -117,6 +120,7 @@ class ImageSource(Source):
             raise SourceError(f"{path}: cannot read as an image (damaged file or unknown format)")
         self._image = image
         h, w = image.shape[:2]
+        _check_size(str(path), w, h)
         self.info = SourceInfo(str(path), "image", 1.0, 1, w, h)
 
     def __iter__(self) -> Iterator[Frame]:
@@ -143,15 +147,23 @@ class CaptureSource(Source):
             what = "video has no readable frames" if kind == "video" else "gave no picture"
             raise SourceError(f"{name}: {what}")
         self._first: np.ndarray | None = first
-        fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
-        assumed = not (math.isfinite(fps) and 0.5 <= fps <= 1000.0)
-        if assumed:
-            fps = FALLBACK_FPS
-        count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0) if kind == "video" else 0
         h, w = first.shape[:2]
-        self.info = SourceInfo(
-            name, kind, fps, count if count > 0 else None, w, h, fps_assumed=assumed and kind == "video"
-        )
+        fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
+        try:
+            _check_size(name, w, h)
+            if not (math.isfinite(fps) and 0.5 <= fps <= 1000.0):
+                if kind == "video":
+                    raise SourceError(
+                        f"{name}: no usable frame rate in the file ({fps:g} fps), and it times every "
+                        "stroke; re-encode it with one, e.g. ffmpeg -i IN -r 30 OUT.mp4"
+                    )
+                fps = FALLBACK_FPS
+        except SourceError:
+            capture.release()
+            raise
+        count = float(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0.0) if kind == "video" else 0.0
+        count = int(count) if math.isfinite(count) and count > 0 else 0
+        self.info = SourceInfo(name, kind, fps, count or None, w, h)
 
     def _frames(self) -> Iterator[np.ndarray]:
         if self._first is not None:
@@ -190,6 +202,14 @@ class CaptureSource(Source):
 
     def close(self) -> None:
         self._cap.release()
+
+
+def _check_size(name: str, width: int, height: int) -> None:
+    if min(width, height) < MIN_SIDE_PX or max(width, height) > MAX_SIDE_PX:
+        raise SourceError(
+            f"{name}: frames are {width}x{height} pixels; the coach takes {MIN_SIDE_PX} to {MAX_SIDE_PX} "
+            "a side (a camera picture such as 640x480 or 1920x1080): resize or re-encode it"
+        )
 
 
 def _check_file(path: Path) -> None:
