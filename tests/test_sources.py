@@ -45,10 +45,10 @@ def test_same_file_twice_gives_same_timestamps(tmp_path: Path) -> None:
 
 def test_still_image_is_one_frame(tmp_path: Path) -> None:
     path = tmp_path / "still.png"
-    cv2.imwrite(str(path), np.zeros((10, 20, 3), np.uint8))
+    cv2.imwrite(str(path), np.zeros((40, 50, 3), np.uint8))
     with open_source(path) as source:
         frames = list(source)
-    assert source.info.kind == "image" and len(frames) == 1 and frames[0].size == (20, 10)
+    assert source.info.kind == "image" and len(frames) == 1 and frames[0].size == (50, 40)
 
 
 def test_unicode_and_spaces_in_paths(tmp_path: Path) -> None:
