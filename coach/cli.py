@@ -27,6 +27,11 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("coach: interrupted", err=True)
             sys.exit(130)
+        except click.UsageError as exc:  # a bad option or argument is bad input too: one line
+            ctx = exc.ctx
+            command = "coach" if ctx is None or ctx.parent is None else f"coach {ctx.info_name}"
+            click.echo(f"coach: error: {exc.format_message()} (see {command} --help)", err=True)
+            sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:  # a bug: keep the details, show one line
@@ -137,6 +142,12 @@ def analyze(
         video or _default_sample(), out_dir, config, annotate=annotate, progress=progress
     )
     s = result.session
+    if result.cut_short:
+        click.echo(
+            f"coach: note: {s.video.source}: the video ends after {s.video.frame_count} of the "
+            f"{result.frames_announced} frames its header announces (cut short?); the session covers those",
+            err=True,
+        )
     found = "" if s.foot.found else " (no foot found: nothing counted)"
     click.echo(
         f"{len(s.strokes)} strokes, {s.active_s:.0f} s of massage in {s.video.duration_s:.0f} s{found}"

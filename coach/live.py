@@ -408,9 +408,18 @@ class SessionFolder:
         return True
 
     def finish(self, session: Session) -> None:
-        """Writes ``session.json`` (and the report), then removes the checkpoint and the lock."""
+        """Writes ``session.json`` (and the report), then removes the checkpoint and the lock.
+
+        Raises:
+            InputError: the folder went away while coaching, or cannot be written.
+        """
         if self._writer is not None:
             self._writer.join()
+        if not self.path.is_dir():
+            raise InputError(
+                f"{self.path}: the session folder is gone (removed while coaching?); "
+                "the session was not saved"
+            )
         write_session(self.session_path, session)
         if self.report:
             write_report(self.report_path, session)

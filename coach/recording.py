@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from coach.sources import open_source
 
 # How long a cue stays on the annotated video.
 CUE_SHOW_S = 3.0
+# A video that ends this far short of the frames its header announces was cut short.
+CUT_SHORT_SHARE = 0.95
 
 
 @dataclass(frozen=True)
@@ -29,14 +32,20 @@ class AnalyzeResult:
         session_path: ``DIR/session.json``.
         report_path: ``DIR/report.html``.
         video_path: ``DIR/annotated.mp4``, or None.
-        complete: False when the analysis was interrupted (what was analysed is still written).
+        frames_announced: the frame count in the video's header, or None when it gives none.
     """
 
     session: Session
     session_path: Path
     report_path: Path
     video_path: Path | None
-    complete: bool
+    frames_announced: int | None
+
+    @property
+    def cut_short(self) -> bool:
+        """The video ended well before the frames its header announces (a file cut short)."""
+        announced = self.frames_announced
+        return announced is not None and self.session.video.frame_count < CUT_SHORT_SHARE * announced
 
 
 def _out_dir(path: Path) -> Path:
@@ -46,6 +55,16 @@ def _out_dir(path: Path) -> Path:
         raise InputError(f"{path}: exists and is not a folder") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot create the output folder ({exc.strerror})") from None
+    try:  # found out now, not after the whole video
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".footcoach-", suffix=".probe"):
+            pass
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot write in the output folder ({exc.strerror}); choose another --out"
+        ) from None
+    # What a kill while writing leaves; never read, but it should not pile up.
+    for leftover in (*path.glob(".session.json.*.partial"), *path.glob(".report.html.*.partial")):
+        leftover.unlink(missing_ok=True)
     return path
 
 
@@ -61,7 +80,8 @@ def analyze_recording(
 
     Streams: memory does not grow with the video's length beyond the small
     per-frame record. Interrupted (Ctrl-C), it still writes what it analysed
-    and then re-raises.
+    and then re-raises; on any other failure it writes nothing, so no session
+    that looks complete describes part of a video.
 
     Args:
         video: any file OpenCV reads.
@@ -73,15 +93,15 @@ def analyze_recording(
 
     Raises:
         SourceError: the video cannot be read.
-        InputError: the output cannot be written.
+        InputError: the output cannot be written, or the output folder went away.
     """
-    out_dir = _out_dir(out_dir)
     if progress is None:
         progress = sys.stderr.isatty()
     overlay = Overlay()
-    complete = False
+    session_path, report_path = out_dir / "session.json", out_dir / "report.html"
     with ExitStack() as stack:
         source = stack.enter_context(open_source(video))
+        out_dir = _out_dir(out_dir)  # after the video opened: a bad video leaves no empty folder
         info = source.info
         engine = stack.enter_context(Engine(info, config))
         sink = None
@@ -99,6 +119,20 @@ def analyze_recording(
                 leave=False,
             )
         )
+
+        def write() -> Session:
+            if not out_dir.is_dir():
+                raise InputError(
+                    f"{out_dir}: the output folder is gone (removed while analysing?); "
+                    "nothing was written, run again"
+                )
+            session = engine.summary(hindsight=True, created_at=created_at)
+            write_session(session_path, session)
+            write_report(report_path, session)
+            if sink is not None:
+                sink.close(keep=True)
+            return session
+
         try:
             for frame in source:
                 result = engine.update(frame)
@@ -108,15 +142,9 @@ def analyze_recording(
                         cue_text, cue_until = result.cue.message, frame.t_s + CUE_SHOW_S
                     shown = cue_text if frame.t_s <= cue_until else ""
                     sink.write(overlay.draw(frame.image.copy(), result, shown))
-            complete = True
-        finally:
-            # Whatever happened, what was analysed is written (atomically).
-            session = engine.summary(hindsight=True, created_at=created_at)
-            session_path = out_dir / "session.json"
-            report_path = out_dir / "report.html"
-            write_session(session_path, session)
-            write_report(report_path, session)
-            if sink is not None:
-                sink.close(keep=True)
-    return AnalyzeResult(session, session_path, report_path, out_dir / "annotated.mp4" if annotate else None,
-                         complete)  # fmt: skip
+        except KeyboardInterrupt:
+            write()  # stopped by the user: what was analysed is written, atomically
+            raise
+        session = write()
+    video_path = out_dir / "annotated.mp4" if annotate else None
+    return AnalyzeResult(session, session_path, report_path, video_path, info.frame_count)

@@ -70,11 +70,12 @@ def check_clip(video: Path, config: HandTrackerConfig | None = None) -> ClipFigu
     Raises:
         InputError: the video or its labels cannot be read.
     """
-    labels = read_labels(labels_path(Path(video)))
-    frames = labels["frames"]
     in_view = found = thumb_ok = 0
     errors = []
+    # The video first: a missing or damaged clip is said as such, not as missing labels.
     with open_source(video) as source, HandTracker(config or HandTrackerConfig()) as tracker:
+        labels = read_labels(labels_path(Path(video)))
+        frames = labels["frames"]
         for frame in source:
             if frame.index >= len(frames):
                 break
