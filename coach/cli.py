@@ -197,10 +197,12 @@ def eval_(
 
     from coach.evaluate import ensure_suite, evaluate_clip, find_clips, format_report, load_labels
     from coach.hands import HandTracker, HandTrackerConfig
-    from coach.session import write_text_atomic
+    from coach.session import check_writable, write_text_atomic
 
     if not paths and suite is None:
         raise click.UsageError("give labelled clips or folders, or --suite")
+    if json_out is not None:
+        check_writable(json_out)  # now, not after every clip
     listed = list(paths) + (ensure_suite(suite, cache) if suite else [])
     clips = find_clips(listed)
     results = []

@@ -1141,6 +1141,24 @@ def session_json(session: Session) -> str:
     )
 
 
+def check_writable(path: Path) -> None:
+    """Checks that :func:`write_text_atomic` could write ``path``, before long work whose end it is.
+
+    Raises:
+        InputError: the folder does not exist or cannot be written, or ``path`` is a folder.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise InputError(f"{path.parent}: no such folder")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, expected a file name")
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".probe"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write here ({exc.strerror})") from None
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Writes a text file under a temporary name, then renames it into place.
 
@@ -1353,6 +1371,7 @@ __all__ = [
     "Timeline",
     "VideoInfo",
     "ZoneCoverage",
+    "check_writable",
     "coverage_from_timeline",
     "load_session",
     "pace_measure",
