@@ -158,6 +158,76 @@ def analyze(
         click.echo(f"wrote {result.video_path}")
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder for one folder per video, summary.csv, summary.html and batch.json.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Videos analysed at once [default: the number of cores].",
+)
+@click.option(
+    "--ray",
+    "ray_address",
+    metavar="ADDRESS",
+    help="Run on a Ray cluster: local (start one here), auto, HOST:PORT or ray://HOST:PORT.",
+)
+@_foot_options
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
+def batch(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    workers: int | None,
+    ray_address: str | None,
+    heel: tuple[float, float] | None,
+    toe: tuple[float, float] | None,
+    side: str | None,
+    view: str,
+    progress: bool | None,
+) -> None:
+    """Analyse many recordings: a session and a report for each, and one summary of all.
+
+    INPUTS are video files and folders (the videos inside them, at any depth).
+    Videos done by an earlier run into the same --out are skipped; one that fails
+    is reported and the others go on. Exit status: 0 all done, 1 some failed,
+    2 bad arguments or an unusable output folder.
+    """
+    from coach.analysis import VIDEO_FOOT_SETTINGS, AnalysisConfig
+    from coach.batch import BatchConfig, default_workers, one_line, run_batch
+    from coach.foot import FootConfig
+
+    _check_calibration(heel, toe)
+    analysis = AnalysisConfig(
+        foot=FootConfig(view=view, **VIDEO_FOOT_SETTINGS), heel_px=heel, toe_px=toe, side=side
+    )
+    config = BatchConfig(
+        workers=workers or default_workers(),
+        ray_address=ray_address,
+        analysis=analysis,
+        progress=progress,
+    )
+    result = run_batch(inputs, out_dir, config)
+    analysed, skipped, failed = result.analysed, result.skipped, result.failed
+    count = len(result.rows)
+    click.echo(
+        f"{count} video{'' if count == 1 else 's'}: {analysed} analysed, {skipped} done before, "
+        f"{failed} failed ({result.seconds:.0f} s)"
+    )
+    for row in result.rows:
+        if not row.done:
+            click.echo(f"failed: {one_line(row.video)}: {row.reason}", err=True)
+    click.echo(f"wrote {result.csv_path}")
+    click.echo(f"wrote {result.html_path}")
+    if result.exit_code:
+        sys.exit(result.exit_code)
+
+
 @main.command(name="eval")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
