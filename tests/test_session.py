@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 from coach.cli import main
 from coach.errors import InputError
+from coach.history import load_history, render_history
 from coach.report import ReportConfig, render_report
 from coach.session import (
     MAX_ITEMS,
@@ -308,7 +309,8 @@ def _write(path: Path, doc: Any) -> Path:
     return path
 
 
-def _bad_files(tmp: Path) -> list[tuple[str, Path, tuple[str, ...]]]:
+def bad_session_files(tmp: Path) -> list[tuple[str, Path, tuple[str, ...]]]:
+    """Every kind of bad session file, made in ``tmp``: (name, path, words its one-line error holds)."""
     doc = _valid_doc()
     cases: list[tuple[str, Path, tuple[str, ...]]] = []
     cases.append(
@@ -352,7 +354,7 @@ def _bad_files(tmp: Path) -> list[tuple[str, Path, tuple[str, ...]]]:
 
 def test_every_bad_file_gives_one_line_and_exit_status_2(tmp_path: Path) -> None:
     runner = CliRunner()
-    for name, path, words in _bad_files(tmp_path):
+    for name, path, words in bad_session_files(tmp_path):
         result = runner.invoke(main, ["report", str(path), "--out", str(tmp_path / "r.html")])
         assert result.exit_code == 2, (name, result.output)
         lines = result.stderr.strip().splitlines()
@@ -503,6 +505,14 @@ def _load_and_render(text: str, charts: bool, valid: bool = False) -> None:
         # Every payload that reached a text field shows as text.
         if PAYLOAD in text:
             assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+        # The history page shows the same file, or refuses it in one line (it needs a date).
+        try:
+            page = render_history(load_history([path]), ReportConfig(charts=False))
+        except InputError as exc:
+            assert not valid and "\n" not in str(exc)
+            event("no day for the history")
+            return
+        assert "<script" not in page and "<img src=x" not in page and "<svg onload" not in page
 
 
 @settings(
