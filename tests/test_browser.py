@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from coach.cli import main
 from coach.history import write_history
 from coach.report import write_report
-from coach.session import load_session, session_json, write_session
+from coach.session import load_session, session_json, session_schema, write_session
 from tests.session_examples import example_history, example_session
 
 REPO = Path(__file__).resolve().parents[1]
@@ -190,3 +192,71 @@ def test_the_docs_screenshots_are_committed() -> None:
     for name in ("report.png", "history.png"):
         data = (REPO / "docs" / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, name
+
+
+def text_fields(schema: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Where the session schema allows free text: key paths, ``"*"`` for every item of a list."""
+
+    def walk(node: dict[str, Any], at: tuple[str, ...]) -> list[tuple[str, ...]]:
+        if "$ref" in node:
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        types = node.get("type", [])
+        found = (
+            [at] if "string" in ([types] if isinstance(types, str) else types) and "enum" not in node else []
+        )
+        for key, child in node.get("properties", {}).items():
+            found += walk(child, (*at, key))
+        if isinstance(node.get("items"), dict):
+            found += walk(node["items"], (*at, "*"))
+        return found
+
+    return walk(schema, ())
+
+
+def _put(doc: Any, at: tuple[str, ...], value: str) -> None:
+    head, rest = at[0], at[1:]
+    keys = range(len(doc)) if head == "*" else [head]
+    for key in keys:
+        if rest:
+            _put(doc[key], rest, value)
+        else:
+            doc[key] = value
+
+
+def test_every_text_field_and_file_name_stays_text_through_the_commands(browser: Any, tmp_path: Path) -> None:
+    fields = text_fields(session_schema())
+    dates = [at for at in fields if at[-1] in ("created_at", "recorded_at")]  # parsed, never shown raw
+    assert len(fields) >= 9 and len(dates) == 2
+    doc = json.loads(session_json(example_session(minutes=1.0)))
+    doc["routine"]["steps"] = [{"title": "Glides", "target_s": 60.0, "done_s": 12.0, "completed_at_s": None}]
+    payloads = {}
+    for at in fields:
+        if at not in dates:
+            payloads[at] = f"<img src=x onerror=window.__pwned='{'.'.join(at)}'>"
+            _put(doc, at, payloads[at])
+    folder = tmp_path / FILE_PAYLOAD
+    folder.mkdir()
+    session_file = folder / f"{FILE_PAYLOAD}.json"
+    session_file.write_text(json.dumps(doc))
+    pages = {
+        folder / f"{FILE_PAYLOAD} report.html": "report",
+        folder / f"{FILE_PAYLOAD} history.html": "history",
+    }
+    for page, command in pages.items():
+        done = CliRunner().invoke(main, [command, str(session_file), "--out", str(page)])
+        assert done.exit_code == 0, done.output
+        seen = visit(browser, page)
+        assert_quiet(seen, page)
+        assert seen.page.locator("img:not(.chart)").count() == 0
+        if command == "report":
+            text = seen.page.inner_text("body")
+            for at in (("video", "source"), ("notes",), ("cues", "*", "message"), ("coach_version",)):
+                assert payloads[at] in text, at  # shown, as text
+        seen.page.close()
+    # A date field carrying markup is refused before any page is drawn.
+    for at in dates:
+        bad = json.loads(json.dumps(doc))
+        _put(bad, at, FILE_PAYLOAD)
+        session_file.write_text(json.dumps(bad))
+        done = CliRunner().invoke(main, ["report", str(session_file), "--out", str(tmp_path / "r.html")])
+        assert done.exit_code == 2 and f"{at[-1]}: " in done.stderr and not (tmp_path / "r.html").exists()
