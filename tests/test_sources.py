@@ -101,3 +101,53 @@ def test_frame_refuses_a_wrong_image() -> None:
     with pytest.raises(ValueError):
         Frame(np.zeros((4, 4), np.uint8), 0, 0)
     assert FALLBACK_FPS == 30.0
+
+
+def test_a_file_without_a_usable_frame_rate_is_refused(tmp_path: Path) -> None:
+    from tests.bad_videos import zero_fps
+
+    with pytest.raises(SourceError, match=r"no usable frame rate .* re-encode it"):
+        open_source(zero_fps(tmp_path))
+
+
+class _Camera:
+    """A stand-in for ``cv2.VideoCapture`` of a camera that reports no frame rate and no count."""
+
+    def __init__(self, *args: object) -> None:
+        self.left = 3
+
+    def isOpened(self) -> bool:  # noqa: N802 (OpenCV's name)
+        return True
+
+    def read(self) -> tuple[bool, np.ndarray | None]:
+        self.left -= 1
+        return (True, np.zeros((48, 64, 3), np.uint8)) if self.left >= 0 else (False, None)
+
+    def get(self, prop: int) -> float:
+        return float("nan")
+
+    def release(self) -> None:
+        pass
+
+
+def test_a_camera_without_a_frame_rate_is_timed_by_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("coach.sources.cv2.VideoCapture", _Camera)
+    with open_source(4) as source:
+        times = [f.t_ms for f in source]
+    assert source.info.fps == FALLBACK_FPS and source.info.frame_count is None
+    assert len(times) == 3 and times == sorted(set(times))
+
+
+@pytest.mark.parametrize(
+    ("size", "ok"), [((30, 48), False), ((32, 32), True), ((8192, 40), True), ((8194, 40), False)]
+)
+def test_frame_sizes_outside_what_a_camera_gives_are_refused(
+    tmp_path: Path, size: tuple[int, int], ok: bool
+) -> None:
+    path = write_video(tmp_path / "clip.avi", n=2, size=size)
+    if ok:
+        with open_source(path) as source:
+            assert (source.info.width, source.info.height) == size
+    else:
+        with pytest.raises(SourceError, match=f"frames are {size[0]}x{size[1]} pixels"):
+            open_source(path)
