@@ -533,3 +533,38 @@ def test_analyze_killed_mid_analysis_then_run_again(tmp_path: Path) -> None:
     session = load_session(out / "session.json")
     assert session.video.frame_count == 60 and session.video.source == str(video)
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "session.json"]
+
+
+# --- outputs that are the wrong kind of thing, and bad options ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("run", "words"),
+    [
+        (lambda d, v, s: ["analyze", str(v), "--out", str(d / "a file")], "a file' is a file"),
+        (lambda d, v, s: _live(v, d / "a file"), "a file' is a file"),
+        (lambda d, v, s: ["report", str(s), "--out", str(d)], "is a directory"),
+        (lambda d, v, s: ["history", str(s), "--out", str(d)], "is a directory"),
+        (lambda d, v, s: ["analyze", str(v), "--nope"], "No such option '--nope'"),
+        (lambda d, v, s: ["report"], "Missing argument 'SESSION.json'. (see coach report --help)"),
+        (lambda d, v, s: ["live", "--max-seconds", "0"], "--max-seconds"),
+        (lambda d, v, s: ["analyze", str(v), "--heel", "1,2"], "give --heel and --toe together"),
+    ],
+    ids=[
+        "analyze out is a file",
+        "live out is a file",
+        "report out is a folder",
+        "history out is a folder",
+        "unknown option",
+        "missing argument",
+        "out of range",
+        "heel without toe",
+    ],
+)
+def test_wrong_outputs_and_bad_options_are_one_line(
+    tmp_path: Path, clip: Path, session_file: Path, run: Callable[[Path, Path, Path], list[str]], words: str
+) -> None:
+    (tmp_path / "a file").write_text("mine")
+    assert_one_line(invoke(*run(tmp_path, clip, session_file)), 2, words)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a file"]
+    assert (tmp_path / "a file").read_text() == "mine"
