@@ -39,7 +39,7 @@ import numpy as np
 
 from coach.foot_track import FollowConfig, FootFollower
 from coach.hands import Hands
-from coach.landmarks import FINGERTIPS, HandLandmark
+from coach.landmarks import FINGERTIPS, PALM, SKELETON, HandLandmark
 from coach.sources import Frame
 
 L = HandLandmark
@@ -96,9 +96,23 @@ class FootConfig:
         forearm_width: its width, palm sizes.
         follow: how a found foot is followed from frame to frame
             (:class:`coach.foot_track.FollowConfig`).
+        skin_chroma_same: a segmentation within this chroma distance (YCrCb
+            units) of the hands' skin is fully skin-like (see :func:`detect_foot`).
+        skin_chroma_falloff: beyond ``skin_chroma_same``, the distance over
+            which the skin-likeness falls to its floor of 0.1.
+        skin_chroma_far: pixels further than this chroma distance from the
+            hands' skin are taken as background when segmenting.
+        calibration_agreement_fl: with heel and toe calibrated, a segmentation
+            whose heel and toe lie further than this (FL) from them found
+            something else, and a generic foot outline on the calibrated axis is
+            used instead.
         relocate_after_s: the foot is looked for afresh when, for this long,
             it is in view (not under the hands) but no longer fits where it was
             (it was moved, or the camera was).
+        relocate_min_visible: the share of the foot the hands must leave
+            visible for a misfit to count towards relocating it.
+        relocate_length_change: a new look whose foot length differs from the
+            followed foot's by more than this share is not taken.
         side_min_confidence: below it ``Foot.side`` is None (the coach asks).
         side_votes: frames over which the lateral-side evidence is averaged.
         confidence_decay: factor per frame applied to the confidence while the
@@ -132,7 +146,13 @@ class FootConfig:
     forearm_length: float = 2.5
     forearm_width: float = 0.9
     follow: FollowConfig = field(default_factory=FollowConfig)
+    calibration_agreement_fl: float = 0.15
+    skin_chroma_same: float = 10.0
+    skin_chroma_falloff: float = 20.0
+    skin_chroma_far: float = 28.0
     relocate_after_s: float = 1.0
+    relocate_min_visible: float = 0.7
+    relocate_length_change: float = 0.2
     side_min_confidence: float = 0.5
     side_votes: int = 30
     confidence_decay: float = 0.995
@@ -170,9 +190,10 @@ class FootConfig:
             raise ValueError("need 1 <= min_elongation < max_elongation")
         if self.outline_points < 16 or self.profile_bins < 5:
             raise ValueError("outline_points must be >= 16 and profile_bins >= 5")
-        if self.side_votes < 1 or self.relocate_after_s <= 0:
-            raise ValueError("side_votes must be >= 1 and relocate_after_s positive")
+        if self.side_votes < 1 or self.relocate_after_s <= 0 or self.relocate_length_change <= 0:
+            raise ValueError("side_votes must be >= 1; relocate_after_s and relocate_length_change positive")
         for name in (
+            "relocate_min_visible",
             "side_min_confidence",
             "confidence_decay",
             "lost_confidence",
@@ -613,11 +634,13 @@ def segment_foot(
     config: FootConfig | None = None,
     exclude: np.ndarray | None = None,
     cue: str = "bgr",
+    skin: np.ndarray | None = None,
 ) -> np.ndarray:
     """Segments the foot in one picture with one colour cue.
 
     GrabCut with the frame's border band (and ``exclude``: the hands and their
-    forearms) as sure background and everything else as probable foreground;
+    forearms; and, when the skin's chroma is known, every pixel whose chroma is
+    far from it) as sure background and everything else as probable foreground;
     the colour models settle on the foot, and the boundary term cuts the leg
     where it narrows. The largest component is kept with its holes filled
     (a hand lying on the sole leaves a hole).
@@ -627,6 +650,7 @@ def segment_foot(
         config: settings; defaults if None.
         exclude: (h, w) bool pixels that are certainly not foot, or None.
         cue: how GrabCut sees colour (:func:`colour_cue`).
+        skin: (2,) (Cr, Cb) chroma of the hands in this picture, or None.
 
     Returns:
         (h, w) bool foot mask (all False when nothing stands out).
@@ -635,6 +659,11 @@ def segment_foot(
     h, w = image.shape[:2]
     scale = min(1.0, cfg.work_size / max(h, w))
     size = (max(8, round(w * scale)), max(8, round(h * scale)))
+    if skin is not None:
+        # Not skin under this light: a floorboard or towel the foot would otherwise take in.
+        chroma = cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb)[..., 1:].astype(np.float32)
+        far = np.hypot(chroma[..., 0] - skin[0], chroma[..., 1] - skin[1]) > cfg.skin_chroma_far
+        exclude = far if exclude is None else (exclude | far)
     # The cue is computed at full resolution: texture energy is about the skin's
     # and the floor's fine grain, which downscaling would wipe out.
     cued = colour_cue(image, cue)
@@ -1106,19 +1135,43 @@ def _length_per_width(mask: np.ndarray) -> float:
     return float(np.ptp(t)) / width if width > 0 else 0.0
 
 
+def skin_chroma(image: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
+    """(2,) median (Cr, Cb) chroma of the masked pixels, or None when there are too few."""
+    if int(mask.sum()) < 30:
+        return None
+    ycrcb = cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb)
+    return np.median(ycrcb[mask][:, 1:].astype(np.float64), axis=0)
+
+
+def _skin_likeness(image: np.ndarray, mask: np.ndarray, skin: np.ndarray | None, cfg: FootConfig) -> float:
+    """1 when the mask has the chroma of the hands' skin, falling to 0.1 far from it."""
+    chroma = skin_chroma(image, mask) if skin is not None else None
+    if chroma is None or skin is None:
+        return 1.0
+    d = float(np.hypot(*(chroma - skin)))
+    return float(np.clip(1.0 - (d - cfg.skin_chroma_same) / cfg.skin_chroma_falloff, 0.1, 1.0))
+
+
 def detect_foot(
-    image: np.ndarray, config: FootConfig | None = None, exclude: np.ndarray | None = None
+    image: np.ndarray,
+    config: FootConfig | None = None,
+    exclude: np.ndarray | None = None,
+    skin: np.ndarray | None = None,
 ) -> FootShape | None:
     """Segments, cuts off the leg and measures the foot in one picture.
 
     Each colour cue in ``config.cues`` gives a segmentation; the one that best
     separates the picture's colours (:func:`label_information`) with a
-    foot-like shape is kept.
+    foot-like shape, and the skin's chroma when ``skin`` is known, is kept.
 
     Args:
         image: (h, w, 3) uint8 BGR.
         config: settings; defaults if None.
         exclude: (h, w) bool pixels that are certainly not foot (hands), or None.
+        skin: (2,) (Cr, Cb) chroma of the hands in the same picture
+            (:func:`skin_chroma`), or None. Under the same light a foot has
+            nearly the chroma of hands, whoever's they are; a floorboard or a
+            towel does not.
 
     Returns:
         The foot's shape, or None when no plausible foot stands out.
@@ -1126,7 +1179,7 @@ def detect_foot(
     cfg = config or FootConfig()
     best: tuple[float, np.ndarray, np.ndarray | None] | None = None
     for cue in cfg.cues:
-        mask = segment_foot(image, cfg, exclude, cue)
+        mask = segment_foot(image, cfg, exclude, cue, skin)
         if mask.sum() < cfg.min_area * mask.size:
             continue
         info = label_information(image, mask)
@@ -1135,7 +1188,7 @@ def detect_foot(
             # The cut went into the foot (a holding hand made the heel look like
             # the leg's flare); keep it whole and let the heel rule trim it.
             cut, leg = mask, None
-        score = info * _shape_plausibility(cut)
+        score = info * _shape_plausibility(cut) * _skin_likeness(image, cut, skin, cfg)
         if best is None or score > best[0]:
             best = (score, cut, leg)
     if best is None:
@@ -1274,6 +1327,31 @@ def hand_regions(hands: Hands, image_size: tuple[int, int], config: FootConfig |
             end = wrist + d / n * cfg.forearm_length * palm
             thick = max(1, round(cfg.forearm_width * palm))
             cv2.line(out, _ipt(wrist), _ipt(end), 1, thickness=thick)
+    return out.astype(bool)
+
+
+def hand_skin(hands: Hands, image_size: tuple[int, int]) -> np.ndarray:
+    """Pixels surely on the hands: the palm and the finger bones, drawn a finger thick.
+
+    Unlike :func:`hand_regions` (grown, to hide the hands), this keeps to the
+    hands themselves, so it samples the hands' colours and not the foot's.
+
+    Args:
+        hands: the (real) hands.
+        image_size: (width, height).
+
+    Returns:
+        (h, w) bool.
+    """
+    w, h = image_size
+    out = np.zeros((h, w), np.uint8)
+    palms = hands.palm_size()
+    for i in range(len(hands)):
+        xy = hands.xy[i].astype(np.float64)
+        thick = max(1, round(0.12 * float(palms[i])))
+        cv2.fillPoly(out, [np.round(xy[list(PALM)]).astype(np.int32)], 1)
+        for a, b in SKELETON:
+            cv2.line(out, _ipt(xy[a]), _ipt(xy[b]), 1, thickness=thick)
     return out.astype(bool)
 
 
@@ -1494,9 +1572,16 @@ class FootTracker:
         hands = hands if hands is not None else Hands.empty(size, frame.t_ms)
         prev = self._foot if self._foot is not None and self._foot.found else None
         foot: Foot | None = None
-        if prev is not None and self._follower is not None:
-            covered = hand_regions(reject_foot_hands(hands, prev, cfg), size, cfg)
-            foot = self._follow(image, covered, prev, frame.t_ms)
+        if prev is not None and prev.calibrated and self._reference is not None:
+            # A fixed camera: the foot stays where the user put it.
+            foot = replace(self._reference, t_ms=frame.t_ms, detected=False)
+        elif prev is not None and self._follower is not None:
+            real = reject_foot_hands(hands, prev, cfg)
+            covered = hand_regions(real, size, cfg)
+            foot, relocate = self._follow(image, covered, hand_skin(real, size), prev, frame.t_ms)
+            if relocate:
+                # Segmenting again, the hands are told apart with the foot as it was.
+                foot = self._find(frame, hands, previous=prev) or foot
         if foot is None:
             foot = self._find(frame, hands)
         if foot is None:
@@ -1508,46 +1593,69 @@ class FootTracker:
         self._foot = foot if foot.found else None
         return foot
 
-    def _find(self, frame: Frame, hands: Hands) -> Foot | None:
-        """Segments the foot and starts following it; None when there is none."""
+    def _find(self, frame: Frame, hands: Hands, previous: Foot | None = None) -> Foot | None:
+        """Segments the foot and starts following it; None when there is none.
+
+        With ``previous`` (the foot that stopped fitting), the hands are told
+        from the foot with it, and a foot of another length (by more than
+        ``relocate_length_change``) is not taken: a foot does not grow.
+        """
         cfg = self.config
         image, size = frame.image, frame.size
-        # No foot to tell the foot's false detections from real hands yet:
-        # segment without the hands first, then again without the real ones.
         covered = np.zeros((size[1], size[0]), bool)
-        detected = self._detect(image, None, frame.t_ms, len(hands) > 0)
-        if detected is not None and len(hands):
-            real = reject_foot_hands(hands, detected, cfg)
-            if len(real):
-                covered = hand_regions(real, size, cfg)
-                detected = self._detect(image, covered, frame.t_ms, True) or detected
+        real = hands
+        # The hands' chroma (the foot's own false detections included: foot skin is skin).
+        skin = skin_chroma(image, hand_skin(hands, size)) if len(hands) else None
+        if previous is not None:
+            real = reject_foot_hands(hands, previous, cfg)
+            covered = hand_regions(real, size, cfg)
+            detected = self._detect(image, covered, skin, frame.t_ms, len(real) > 0)
+            change = abs(detected.length_px / previous.length_px - 1.0) if detected is not None else 1.0
+            if detected is None or change > cfg.relocate_length_change:
+                return None
+        else:
+            # No foot to tell the foot's false detections from real hands yet:
+            # segment without the hands first, then again without the real ones.
+            detected = self._detect(image, None, skin, frame.t_ms, len(hands) > 0)
+            if detected is not None and len(hands):
+                real = reject_foot_hands(hands, detected, cfg)
+                if len(real):
+                    covered = hand_regions(real, size, cfg)
+                    detected = self._detect(image, covered, skin, frame.t_ms, True) or detected
+        if detected is None and self._calibration is not None:
+            detected = self._calibrated_only(size, frame.t_ms)
         if detected is None:
             return None
         self._reference = detected
-        self._follower = FootFollower(image, detected.outline, detected.length_px, covered, cfg.follow)
+        if detected.calibrated:
+            return detected
+        self._follower = FootFollower(
+            image, detected.outline, detected.length_px, covered, hand_skin(real, size), cfg.follow
+        )
         self._misfit_since_ms = None
         return detected
 
-    def _follow(self, image: np.ndarray, covered: np.ndarray, prev: Foot, t_ms: int) -> Foot | None:
-        """The reference foot moved to where it fits this frame; None when it is lost."""
+    def _follow(
+        self, image: np.ndarray, covered: np.ndarray, skin: np.ndarray, prev: Foot, t_ms: int
+    ) -> tuple[Foot, bool]:
+        """The reference foot moved to where it fits this frame, and whether to look for it afresh."""
         cfg = self.config
         assert self._follower is not None and self._reference is not None
-        fit = self._follower.follow(image, covered)
+        fit = self._follower.follow(image, covered, skin)
+        relocate = False
         if fit.moved:
             self._misfit_since_ms = None
             confidence = self._reference.confidence * fit.correlation
         else:
             confidence = prev.confidence * cfg.confidence_decay
-            if fit.visible >= cfg.follow.min_visible:
-                # In view but not fitting: moved (or the camera was); after a while, look afresh.
+            if fit.visible >= cfg.relocate_min_visible:
+                # In plain view but not fitting: moved (or the camera was); after a while, look afresh.
                 if self._misfit_since_ms is None:
                     self._misfit_since_ms = t_ms
                 elif t_ms - self._misfit_since_ms >= 1000.0 * cfg.relocate_after_s:
-                    return None
-        if self._reference.calibrated:
-            # A fixed camera: heel and toe stay where the user put them.
-            return replace(self._reference, t_ms=t_ms, detected=False, confidence=confidence)
-        return _posed(self._reference, fit.pose, t_ms, confidence)
+                    relocate = True
+                    self._misfit_since_ms = t_ms  # at most one look per relocate_after_s
+        return _posed(self._reference, fit.pose, t_ms, confidence), relocate
 
     def _calibrated_only(self, size: tuple[int, int], t_ms: int) -> Foot:
         if self._calibration is None:
@@ -1612,16 +1720,29 @@ class FootTracker:
         return foot.with_side(side, conf)
 
     def _detect(
-        self, image: np.ndarray, covered: np.ndarray | None, t_ms: int, hands_in_view: bool
+        self,
+        image: np.ndarray,
+        covered: np.ndarray | None,
+        skin: np.ndarray | None,
+        t_ms: int,
+        hands_in_view: bool,
     ) -> Foot | None:
         cfg = self.config
-        shape = detect_foot(image, cfg, covered if covered is not None and covered.any() else None)
+        shape = detect_foot(image, cfg, covered if covered is not None and covered.any() else None, skin)
         if shape is None:
             return None
         heel, toe = shape.heel, shape.toe
         calibrated = self._calibration is not None
         if calibrated:
             heel, toe = self._calibration
+            # The outline is used only if the segmentation found the same foot (either way round).
+            fl = float(np.hypot(*(toe - heel)))
+            off = min(
+                max(float(np.hypot(*(shape.heel - heel))), float(np.hypot(*(shape.toe - toe)))),
+                max(float(np.hypot(*(shape.heel - toe))), float(np.hypot(*(shape.toe - heel)))),
+            )
+            if off > cfg.calibration_agreement_fl * fl:
+                return None
         sign, side_conf = self._lateral(shape)
         # Hands in the picture (even off the foot) make the colours less clean.
         confidence = shape.toe_confidence * (0.85 if hands_in_view else 1.0)

@@ -42,7 +42,9 @@ class FollowConfig:
             must leave visible for an alignment to be tried.
         min_correlation: an alignment whose correlation is below this is not
             used (the foot keeps its last pose).
-        max_step_fl: largest move (FL) of the foot's centre accepted in one frame.
+        max_step_fl: largest move (FL) of the foot's centre accepted in one
+            frame (a resting foot moves far less; a bigger jump is a hand or arm
+            pulling the fit, and the pose stays).
         max_turn_deg: largest turn accepted in one frame.
         adapt: share of the colour model renewed per frame while the fit is good.
         adapt_correlation: the fit needed for the colour model to adapt.
@@ -55,8 +57,8 @@ class FollowConfig:
     iterations: int = 20
     min_visible: float = 0.3
     min_correlation: float = 0.55
-    max_step_fl: float = 0.08
-    max_turn_deg: float = 8.0
+    max_step_fl: float = 0.03
+    max_turn_deg: float = 3.0
     adapt: float = 0.02
     adapt_correlation: float = 0.8
     bins: tuple[int, int, int] = (8, 24, 24)
@@ -159,6 +161,9 @@ class FootFollower:
         outline: (k, 2) px outline of the foot in that frame.
         length_px: the foot's length in that frame, px.
         covered: (h, w) bool pixels covered by the hands in that frame.
+        skin: (h, w) bool pixels surely on the hands (their bones and palms), or
+            None: the colour model learns them as "not foot", so an arm or a
+            holding hand the tracker missed does not pull the foot.
         config: settings.
     """
 
@@ -168,6 +173,7 @@ class FootFollower:
         outline: np.ndarray,
         length_px: float,
         covered: np.ndarray,
+        skin: np.ndarray | None = None,
         config: FollowConfig | None = None,
     ) -> None:
         self.config = cfg = config or FollowConfig()
@@ -182,7 +188,7 @@ class FootFollower:
         hands = cv2.resize(covered.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
         lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB)
         inner = cv2.erode(mask, _disk(round(0.03 * fl))).astype(bool) & ~hands
-        outer = ~cv2.dilate(mask, _disk(round(0.06 * fl))).astype(bool) & ~hands
+        outer = (~cv2.dilate(mask, _disk(round(0.06 * fl))).astype(bool) & ~hands) | self._small(skin, w, h)
         self.colours = ColourModel(lab, inner, outer, cfg.bins)
         # The template: the foot as a soft mask, cropped with a margin around it.
         x0, y0 = pts.min(axis=0) - round(cfg.margin_fl * fl)
@@ -198,6 +204,12 @@ class FootFollower:
         self._warp = np.array([[1.0, 0.0, x0], [0.0, 1.0, y0]], np.float32)
         self._centre = np.asarray(outline, np.float64).mean(axis=0) * s - self._origin
 
+    @staticmethod
+    def _small(mask: np.ndarray | None, w: int, h: int) -> np.ndarray:
+        if mask is None:
+            return np.zeros((h, w), bool)
+        return cv2.resize(mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+
     @property
     def pose(self) -> np.ndarray:
         """(2, 3) rigid transform from the reference frame to the current one, full-resolution px."""
@@ -205,12 +217,13 @@ class FootFollower:
         t = self._warp[:, 2].astype(np.float64)
         return np.hstack([a, ((t - a @ self._origin) / self.scale)[:, None]])
 
-    def follow(self, image: np.ndarray, covered: np.ndarray) -> FollowResult:
+    def follow(self, image: np.ndarray, covered: np.ndarray, skin: np.ndarray | None = None) -> FollowResult:
         """Aligns the foot to this frame.
 
         Args:
             image: (h, w, 3) uint8 BGR frame (same size as the first one).
             covered: (h, w) bool pixels covered by the hands (and forearms).
+            skin: (h, w) bool pixels surely on the hands, or None (see the class).
 
         Returns:
             The pose (unchanged when the foot is too hidden or the fit is poor).
@@ -243,7 +256,7 @@ class FootFollower:
             return FollowResult(self.pose, max(0.0, rho if np.isfinite(rho) else 0.0), visible, False)
         self._warp = warp
         if rho >= cfg.adapt_correlation and cfg.adapt > 0:
-            self._adapt(lab, hands.astype(bool))
+            self._adapt(lab, hands.astype(bool), self._small(skin, w, h))
         return FollowResult(self.pose, rho, visible, True)
 
     def _plausible_step(self, warp: np.ndarray) -> bool:
@@ -259,12 +272,12 @@ class FootFollower:
         turn = min(turn, 360.0 - turn)
         return step <= cfg.max_step_fl * self._fl and turn <= cfg.max_turn_deg
 
-    def _adapt(self, lab: np.ndarray, hands: np.ndarray) -> None:
+    def _adapt(self, lab: np.ndarray, hands: np.ndarray, skin: np.ndarray) -> None:
         h, w = lab.shape[:2]
         inside = cv2.warpAffine(
             self._template_foot.astype(np.uint8), self._warp, (w, h), flags=cv2.INTER_NEAREST, borderValue=0
         )
         fl = self._fl
         inner = cv2.erode(inside, _disk(round(0.03 * fl))).astype(bool) & ~hands
-        outer = ~cv2.dilate(inside, _disk(round(0.06 * fl))).astype(bool) & ~hands
+        outer = (~cv2.dilate(inside, _disk(round(0.06 * fl))).astype(bool) & ~hands) | skin
         self.colours.adapt(lab, inner, outer, self.config.adapt)
