@@ -85,16 +85,21 @@ class BatchConfig:
             at the same paths, and have Footcoach installed).
         analysis: the settings of every stage, the same for every video (None: defaults).
         progress: a progress bar over the videos; None shows it when stderr is a terminal.
+        threads: OpenCV threads in each worker; None leaves OpenCV's default (one per core),
+            which makes workers fight over the cores when there is one worker per core.
     """
 
     workers: int = 1
     ray_address: str | None = None
     analysis: AnalysisConfig | None = None
     progress: bool | None = None
+    threads: int | None = 1
 
     def __post_init__(self) -> None:
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.threads is not None and self.threads < 1:
+            raise ValueError(f"threads must be at least 1 or None, got {self.threads}")
         if self.ray_address is not None and not self.ray_address.strip():
             raise ValueError("ray_address must not be empty")
 
@@ -112,6 +117,19 @@ class Job:
     video: Path
     sha256: str
     folder: str
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """What every job of a batch is given besides its video.
+
+    Attributes:
+        analysis: the settings of every stage (None: defaults).
+        threads: OpenCV threads in the worker (None: OpenCV's default).
+    """
+
+    analysis: AnalysisConfig | None = None
+    threads: int | None = 1
 
 
 @dataclass(frozen=True)
@@ -440,27 +458,29 @@ def plan(videos: Sequence[Path], out_dir: Path, manifest: Manifest) -> Plan:
 # --- the work of one video (runs in a worker) ---------------------------------------------------
 
 
-def limit_threads() -> None:
-    """One thread of OpenCV (and of OpenMP and BLAS libraries loaded later) per worker.
+def limit_threads(threads: int | None) -> None:
+    """``threads`` threads of OpenCV (and of OpenMP and BLAS libraries loaded later) in this process.
 
     With one worker per core, libraries that start a thread per core on their own
-    make the workers fight over the same cores.
+    make the workers fight over the same cores. None leaves the libraries' defaults.
     """
+    if threads is None:
+        return
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = "1"
+        os.environ[name] = str(threads)
     import cv2
 
-    cv2.setNumThreads(1)
+    cv2.setNumThreads(threads)
 
 
-def _pool_worker_init() -> None:
+def _pool_worker_init(threads: int | None) -> None:
     # Ctrl-C reaches the whole process group; the parent stops the workers itself, so
     # they must not each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    limit_threads()
+    limit_threads(threads)
 
 
-def analyse_job(job: Job, out_dir: Path, config: AnalysisConfig | None) -> Outcome:
+def analyse_job(job: Job, out_dir: Path, settings: WorkerSettings) -> Outcome:
     """Analyses one video into ``out_dir/<job.folder>``; never raises for a bad video.
 
     Writes into a hidden folder first and renames it into place when the session
@@ -471,7 +491,7 @@ def analyse_job(job: Job, out_dir: Path, config: AnalysisConfig | None) -> Outco
     """
     from coach.recording import analyze_recording
 
-    limit_threads()
+    limit_threads(settings.threads)
     start = time.perf_counter()
 
     def failed(reason: str, kind: str = VIDEO_FAILED) -> Outcome:
@@ -488,7 +508,7 @@ def analyse_job(job: Job, out_dir: Path, config: AnalysisConfig | None) -> Outco
         return failed(f"{out_dir}: cannot write in the output folder ({exc.strerror})", OUTPUT_FAILED)
     try:
         os.chmod(work, 0o755)  # mkdtemp makes it private; the video's folder is an ordinary one
-        analyze_recording(job.video, work, config, progress=False)
+        analyze_recording(job.video, work, settings.analysis, progress=False)
         final = out_dir / job.folder
         if final.exists():  # a folder the manifest did not vouch for: replaced
             shutil.rmtree(final)
@@ -508,7 +528,7 @@ def analyse_job(job: Job, out_dir: Path, config: AnalysisConfig | None) -> Outco
     return Outcome(job.sha256, True, seconds=time.perf_counter() - start)
 
 
-JobFunction = Callable[[Job, Path, Any], Outcome]
+JobFunction = Callable[[Job, Path, WorkerSettings], Outcome]
 
 
 # --- running the jobs ---------------------------------------------------------------------------
@@ -517,7 +537,7 @@ JobFunction = Callable[[Job, Path, Any], Outcome]
 def run_local(
     jobs: Sequence[Job],
     out_dir: Path,
-    config: AnalysisConfig | None,
+    settings: WorkerSettings,
     workers: int,
     job_fn: JobFunction = analyse_job,
 ) -> Iterator[Outcome]:
@@ -540,7 +560,9 @@ def run_local(
             raise CoachError("the worker processes stop before doing any work (see the messages above)")
         idle_pools += 1
         suspects: list[Job] = []
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_pool_worker_init) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_pool_worker_init, initargs=(settings.threads,)
+        ) as pool:
             running: dict[Future[Outcome], tuple[Job, bool]] = {}
             try:
                 broken = False
@@ -551,7 +573,7 @@ def run_local(
                         if suspect and running:
                             break
                         try:
-                            running[pool.submit(job_fn, job, out_dir, config)] = (job, suspect)
+                            running[pool.submit(job_fn, job, out_dir, settings)] = (job, suspect)
                         except BrokenProcessPool:  # a job in progress crashed its worker just now
                             broken = True
                             break
@@ -604,7 +626,7 @@ def import_ray() -> Any:
 def run_ray(
     jobs: Sequence[Job],
     out_dir: Path,
-    config: AnalysisConfig | None,
+    settings: WorkerSettings,
     address: str,
     workers: int,
     job_fn: JobFunction = analyse_job,
@@ -641,7 +663,7 @@ def run_ray(
         started = True
     try:
         task = ray.remote(num_cpus=1, max_retries=1)(job_fn)
-        pending = {task.remote(job, out_dir, config): job for job in jobs}
+        pending = {task.remote(job, out_dir, settings): job for job in jobs}
         try:
             while pending:
                 done, _ = ray.wait(list(pending), num_returns=1)
@@ -787,12 +809,11 @@ def run_batch(
             import sys
 
             progress = sys.stderr.isatty()
+        settings = WorkerSettings(config.analysis, config.threads)
         if config.ray_address is None:
-            outcomes = run_local(the_plan.jobs, out_dir, config.analysis, config.workers, job_fn)
+            outcomes = run_local(the_plan.jobs, out_dir, settings, config.workers, job_fn)
         else:
-            outcomes = run_ray(
-                the_plan.jobs, out_dir, config.analysis, config.ray_address, config.workers, job_fn
-            )
+            outcomes = run_ray(the_plan.jobs, out_dir, settings, config.ray_address, config.workers, job_fn)
         start = time.perf_counter()
         analysed = 0
         with tqdm(total=len(the_plan.jobs), unit="video", disable=not progress, leave=False) as bar:

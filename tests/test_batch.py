@@ -28,6 +28,7 @@ from coach.batch import (
     Job,
     Manifest,
     Outcome,
+    WorkerSettings,
     analyse_job,
     find_videos,
     folder_name,
@@ -222,11 +223,11 @@ def test_a_rerun_skips_what_is_done_and_redoes_a_changed_video(
 # --- faults -------------------------------------------------------------------------------------
 
 
-def crash_on_crash(job: Job, out_dir: Path, config: Any) -> Outcome:
+def crash_on_crash(job: Job, out_dir: Path, settings: WorkerSettings) -> Outcome:
     """The real work, except that a video named crash*.mp4 ends its worker process at once."""
     if job.video.name.startswith("crash"):
         os._exit(70)
-    return analyse_job(job, out_dir, config)
+    return analyse_job(job, out_dir, settings)
 
 
 @pytest.mark.slow
