@@ -58,7 +58,10 @@ def test_render_then_check(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stderr
     assert "| s.mp4 | 18 |" in check.stdout
     missing = coach("synth-check", str(tmp_path / "nope.mp4"))
-    assert missing.returncode == 2 and "labels" in missing.stderr
+    assert missing.returncode == 2 and "nope.mp4: no such file" in missing.stderr  # the video, first
+    (tmp_path / "s.labels.json").unlink()
+    unlabelled = coach("synth-check", str(out))
+    assert unlabelled.returncode == 2 and "s.labels.json: no such labels file" in unlabelled.stderr
 
 
 def test_figures_table_and_thresholds() -> None:
