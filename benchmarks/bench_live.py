@@ -29,22 +29,40 @@ from coach.live import LIVE_FOOT_SETTINGS, LiveConfig, LiveResult, run_live
 from coach.samples import default_sample_video
 
 
-def _row(name: str, r: LiveResult, warmup_s: float) -> str:
-    """One table row over the frames shown after the warm-up (finding the foot at the start)."""
+def figures(r: LiveResult, warmup_s: float) -> dict[str, float]:
+    """Latency (median, 90th percentile, worst, ms) and frames shown per second after the warm-up.
+
+    The warm-up (finding the foot at the start) is left out. Also: frames
+    counted, frames dropped, and when the first frame was shown (s).
+    """
     first = r.shown_at_s[0]
     keep = [i for i, t in enumerate(r.shown_at_s) if t >= first + warmup_s]
+    if not keep:
+        raise ValueError(f"no frame was shown after the {warmup_s:g} s warm-up; play a longer video")
     ms = sorted(r.latency_ms[i] for i in keep)
-    med = statistics.median(ms)
-    p90 = ms[int(0.9 * (len(ms) - 1))]
     span = r.shown_at_s[keep[-1]] - r.shown_at_s[keep[0]]
-    fps = (len(keep) - 1) / span if span > 0 else 0.0
+    return {
+        "latency_median_ms": statistics.median(ms),
+        "latency_p90_ms": ms[int(0.9 * (len(ms) - 1))],
+        "latency_max_ms": ms[-1],
+        "fps_shown": (len(keep) - 1) / span if span > 0 else 0.0,
+        "frames_counted": len(keep),
+        "frames_dropped": r.frames_dropped,
+        "first_frame_s": first,
+    }
+
+
+def _row(name: str, r: LiveResult, warmup_s: float) -> str:
+    """One table row over the frames shown after the warm-up (finding the foot at the start)."""
+    f = figures(r, warmup_s)
     return (
-        f"| {name} | {med:.0f} | {p90:.0f} | {ms[-1]:.0f} | {fps:.1f} | {len(keep)} | "
-        f"{r.frames_dropped} | {first:.1f} |"
+        f"| {name} | {f['latency_median_ms']:.0f} | {f['latency_p90_ms']:.0f} | {f['latency_max_ms']:.0f} "
+        f"| {f['fps_shown']:.1f} | {f['frames_counted']} | {f['frames_dropped']} | {f['first_frame_s']:.1f} |"
     )
 
 
-def _run(video: Path, seconds: float, headless: bool, out: Path) -> LiveResult:
+def run(video: Path, seconds: float, headless: bool, out: Path) -> LiveResult:
+    """Plays ``video`` at its own rate through the live loop, late frames dropped, for ``seconds``."""
     config = LiveConfig(
         source=str(video),
         out_root=out,
@@ -67,13 +85,13 @@ def main() -> None:
     video = args.video or default_sample_video()
     rows = []
     with tempfile.TemporaryDirectory(prefix="footcoach-bench-") as tmp:
-        r = _run(video, args.seconds, True, Path(tmp))
+        r = run(video, args.seconds, True, Path(tmp))
         rows.append(_row("headless", r, args.warmup))
         size = f"{r.session.video.width}x{r.session.video.height}"
         if args.window:
             if not os.environ.get("DISPLAY"):
                 parser.error("--window needs a display (run under xvfb-run -a)")
-            rows.append(_row("window (OpenCV, Qt)", _run(video, args.seconds, False, Path(tmp)), args.warmup))
+            rows.append(_row("window (OpenCV, Qt)", run(video, args.seconds, False, Path(tmp)), args.warmup))
     print(f"{video.name}: {size}, {args.seconds:g} s played at its own rate, {os.cpu_count()} cores")
     print(f"(after a {args.warmup:g} s warm-up; the last column is when the first frame was shown)")
     print(

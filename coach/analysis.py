@@ -10,6 +10,7 @@ the frames, so the same file gives the same session every time.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from coach.contact import POINTS, Contact, ContactConfig, ContactTracker, FootFrame
 from coach.cues import Coach, CoachConfig, Cue
 from coach.foot import Foot, FootConfig, FootTracker, reject_foot_hands
-from coach.hands import Hands, HandTracker, HandTrackerConfig
+from coach.hands import Hands, HandTracker, HandTrackerConfig, TrackAhead
 from coach.overlay import FootAnnotator, HandAnnotator, HudAnnotator, HudData
 from coach.pace import PaceJudge, measure_of
 from coach.session import FootInfo, Session, SessionBuilder, SessionConfig, VideoInfo
@@ -31,6 +32,7 @@ from coach.strokes import (
     StrokeState,
     segment_strokes,
 )
+from coach.timing import StageClock
 from coach.vocabulary import MEASURE_UNITS, PACE_TARGETS, zone_of
 
 # The session's timeline is sampled at this rate or a little above (spec: 10 Hz or more).
@@ -98,6 +100,57 @@ class FrameResult:
     active_s: float
 
 
+class _Growing:
+    """A numpy array that grows at one end (its capacity doubles), for per-frame records."""
+
+    def __init__(self, dtype: type, shape: tuple[int, ...] = (), capacity: int = 1024) -> None:
+        self._data = np.empty((capacity, *shape), dtype)
+        self._n = 0
+
+    def append(self, value: object) -> None:
+        if self._n == len(self._data):
+            grown = np.empty((2 * len(self._data), *self._data.shape[1:]), self._data.dtype)
+            grown[: self._n] = self._data
+            self._data = grown
+        self._data[self._n] = value
+        self._n += 1
+
+    def values(self) -> np.ndarray:
+        """A copy of what was appended."""
+        return self._data[: self._n].copy()
+
+    def __len__(self) -> int:
+        return self._n
+
+
+class ContactRecord:
+    """Every frame's contact, in growing numpy arrays: all a session needs of each frame.
+
+    About 110 bytes a frame (30 minutes at 30 fps: 6 MB), instead of the several
+    hundred that lists of small arrays would take, and summarising copies a few
+    arrays instead of gathering tens of thousands of objects.
+    """
+
+    def __init__(self) -> None:
+        self._t = _Growing(np.float64)
+        self._uv = _Growing(np.float64, (3, 2))
+        self._fl = _Growing(np.float64, (3, 2))
+        self._present = _Growing(np.bool_)
+
+    def append(self, t_s: float, contact: Contact) -> None:
+        self._t.append(t_s)
+        self._uv.append(contact.uv)
+        self._fl.append(contact.fl)
+        self._present.append(contact.present)
+
+    def __len__(self) -> int:
+        return len(self._t)
+
+    def track(self) -> ContactTrack:
+        """All contacts so far, as arrays (copies: the record goes on growing)."""
+        return ContactTrack(self._t.values(), self._uv.values(), self._fl.values(), self._present.values())
+
+
 class Engine:
     """Runs all stages on each frame and remembers what a session needs.
 
@@ -106,20 +159,25 @@ class Engine:
     Args:
         info: the source's facts (size, frame rate, name).
         config: settings.
-        tracker: a hand tracker to use instead of making one (e.g. shared by tests).
+        tracker: a hand tracker to use instead of making one (e.g. shared by tests, or
+            one running ahead on its own thread).
         foot_tracker: a foot tracker to use instead of ``FootTracker(config.foot)``
             (e.g. one that paces its searches for live use).
+        clock: adds the time of the foot stage and of the coach's own stages
+            (contact, strokes, pace, cues) to its "foot" and "coach" stages (benchmarks).
     """
 
     def __init__(
         self,
         info: SourceInfo,
         config: AnalysisConfig | None = None,
-        tracker: HandTracker | None = None,
+        tracker: HandTracker | TrackAhead | None = None,
         foot_tracker: FootTracker | None = None,
+        clock: StageClock | None = None,
     ) -> None:
         self.info = info
         self.config = config or AnalysisConfig()
+        self.clock = clock
         self._own_tracker = tracker is None
         self.tracker = tracker or HandTracker(self.config.hands)
         self.foot_tracker = foot_tracker or FootTracker(self.config.foot)
@@ -135,18 +193,17 @@ class Engine:
         self._active_s = 0.0
         self._last_t: float | None = None
         # The per-frame record, kept small: it is all a session needs.
-        self._t: list[float] = []
-        self._uv: list[np.ndarray] = []
-        self._fl: list[np.ndarray] = []
-        self._present: list[bool] = []
+        self._record = ContactRecord()
         self._foot_found = 0
-        self._foot_lengths: list[float] = []
+        self._foot_lengths = _Growing(np.float64)
         self.frames = 0
 
     def update(self, frame: Frame) -> FrameResult:
         """Runs every stage on one frame."""
         hands = self.tracker.detect(frame)
+        t0 = time.perf_counter()
         foot = self.foot_tracker.update(frame, hands)
+        t1 = time.perf_counter()
         hands = reject_foot_hands(hands, foot)
         frame_on_foot = FootFrame(foot.to_uv, foot.map.to_as) if foot.found and foot.map else None
         contact = self.contacts.update(hands, frame_on_foot, frame.t_ms)
@@ -170,27 +227,21 @@ class Engine:
             len(hands) > 0,
         )
         self.frames += 1
-        self._t.append(t)
-        self._uv.append(contact.uv)
-        self._fl.append(contact.fl)
-        self._present.append(contact.present)
+        self._record.append(t, contact)
         if foot.found:
             self._foot_found += 1
             if len(self._foot_lengths) < 100_000:
                 self._foot_lengths.append(foot.length_px)
+        if self.clock is not None:
+            self.clock.add("foot", t1 - t0)
+            self.clock.add("coach", time.perf_counter() - t1)
         return FrameResult(
             frame, hands, foot, contact, state, pace, cue, dict(self._zone_seconds), self._active_s
         )
 
     def track(self) -> ContactTrack:
         """All contacts so far, as arrays."""
-        n = len(self._t)
-        return ContactTrack(
-            np.array(self._t, np.float64),
-            np.array(self._uv, np.float64).reshape(n, 3, 2),
-            np.array(self._fl, np.float64).reshape(n, 3, 2),
-            np.array(self._present, bool),
-        )
+        return self._record.track()
 
     def summary(self, hindsight: bool = True, created_at: str | None = None) -> Session:
         """The session so far.
@@ -214,7 +265,7 @@ class Engine:
         )
         builder = SessionBuilder(video, self.config.session)
         found = self._foot_found > 0
-        length = float(np.median(self._foot_lengths)) if self._foot_lengths else None
+        length = float(np.median(self._foot_lengths.values())) if len(self._foot_lengths) else None
         builder.set_foot(FootInfo(found=found, frames_found=self._foot_found, length_px=length))
         if found:
             for stroke in strokes:

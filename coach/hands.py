@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import cv2
 import numpy as np
@@ -26,6 +29,9 @@ from coach.landmarks import NUM_LANDMARKS, HandLandmark, palm_centre
 from coach.models import hand_model_path
 from coach.smoothing import OneEuroConfig, OneEuroFilter
 from coach.sources import Frame
+
+if TYPE_CHECKING:
+    from coach.timing import StageClock
 
 L = HandLandmark
 
@@ -370,6 +376,125 @@ class HandTracker:
             self._landmarker.close()
 
     def __enter__(self) -> HandTracker:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class TrackAhead:
+    """Runs a hand tracker on its own thread, a few frames ahead of the rest of the coach.
+
+    MediaPipe releases the interpreter lock while it infers, so the tracker
+    works on the next frames while the coach (foot, contact, strokes) works on
+    this one: on two cores the two overlap. The tracker still sees every frame,
+    in order, so the hands are exactly those it finds without this.
+
+    Iterate it for the frames; :meth:`detect` (which the engine calls, as on a
+    :class:`HandTracker`) then gives the hands of the frame just handed out::
+
+        with HandTracker(cfg) as tracker, TrackAhead(frames, tracker) as ahead:
+            engine = Engine(info, config, tracker=ahead)
+            for frame in ahead:
+                result = engine.update(frame)
+
+    Args:
+        frames: the frames in time order, e.g. a :class:`coach.sources.ReadAhead`.
+        tracker: the tracker; nothing else may use it meanwhile. Close this
+            first (it waits for the thread), then the tracker.
+        depth: most frames tracked ahead (memory: ``depth`` frames).
+        clock: adds the tracker's time to its "hands" stage.
+    """
+
+    _END = object()
+
+    def __init__(
+        self,
+        frames: Iterable[Frame],
+        tracker: HandTracker,
+        depth: int = 2,
+        clock: StageClock | None = None,
+    ) -> None:
+        if depth < 1:
+            raise ValueError(f"depth must be at least 1, got {depth}")
+        self._frames = frames
+        self.tracker = tracker
+        self._clock = clock
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._current: tuple[Frame, Hands] | None = None
+
+    def _put(self, item: object) -> bool:
+        """Waits for room in the queue, unless closed meanwhile."""
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        try:
+            for frame in self._frames:
+                if self._stop.is_set():
+                    return
+                t0 = time.perf_counter()
+                hands = self.tracker.detect(frame)
+                if self._clock is not None:
+                    self._clock.add("hands", time.perf_counter() - t0)
+                if not self._put((frame, hands)):
+                    return
+            self._put(self._END)
+        except BaseException as exc:  # handed to the reading thread, raised there
+            self._put(exc)
+
+    def __iter__(self) -> Iterator[Frame]:
+        if self._thread is not None:
+            raise RuntimeError("a TrackAhead can be iterated once")
+        self._thread = threading.Thread(target=self._run, name="footcoach-hands", daemon=True)
+        self._thread.start()
+        while True:
+            item = self._queue.get()
+            if item is self._END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            self._current = cast(tuple[Frame, Hands], item)
+            yield self._current[0]
+
+    def detect(self, frame: Frame) -> Hands:
+        """The hands of ``frame``, the frame the iteration just handed out.
+
+        Raises:
+            ValueError: ``frame`` is not that frame (hands are found in the frames' order).
+        """
+        if self._current is None or self._current[0] is not frame:
+            raise ValueError("TrackAhead.detect takes the frame its iteration just gave, once")
+        hands = self._current[1]
+        self._current = None
+        return hands
+
+    def close(self) -> None:
+        """Stops the thread and waits for the inference under way (the tracker stays open)."""
+        self._stop.set()
+        if self._thread is not None:
+            while self._thread.is_alive():
+                # Emptied so that a thread waiting to put sees the stop at once.
+                while True:
+                    try:
+                        self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                self._thread.join(timeout=0.1)
+
+    def __enter__(self) -> TrackAhead:
         return self
 
     def __exit__(

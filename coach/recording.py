@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,10 +12,12 @@ from tqdm import tqdm
 
 from coach.analysis import AnalysisConfig, Engine, Overlay
 from coach.errors import InputError
+from coach.hands import HandTracker, TrackAhead
 from coach.report import write_report
 from coach.session import Session, write_session
 from coach.sinks import VideoSink
-from coach.sources import open_source
+from coach.sources import ReadAhead, open_source
+from coach.timing import StageClock
 
 # How long a cue stays on the annotated video.
 CUE_SHOW_S = 3.0
@@ -75,13 +77,17 @@ def analyze_recording(
     annotate: bool = False,
     progress: bool | None = None,
     created_at: str | None = None,
+    clock: StageClock | None = None,
 ) -> AnalyzeResult:
     """Analyses a recording and writes the session, the report and optionally an annotated video.
 
     Streams: memory does not grow with the video's length beyond the small
-    per-frame record. Interrupted (Ctrl-C), it still writes what it analysed
-    and then re-raises; on any other failure it writes nothing, so no session
-    that looks complete describes part of a video.
+    per-frame record. Decoding, hand tracking and the other stages run on
+    three threads, each a few frames ahead of the next; every frame is
+    analysed, in order, so the session is the same as frame by frame.
+    Interrupted (Ctrl-C), it still writes what it analysed and then re-raises;
+    on any other failure it writes nothing, so no session that looks complete
+    describes part of a video.
 
     Args:
         video: any file OpenCV reads.
@@ -90,6 +96,8 @@ def analyze_recording(
         annotate: also write ``annotated.mp4`` with the overlay.
         progress: show a progress bar; None shows it when stderr is a terminal.
         created_at: the session's ``created_at`` (default: now).
+        clock: times every stage into it (benchmarks); its wall time runs from
+            opening the video to the last file written.
 
     Raises:
         SourceError: the video cannot be read.
@@ -97,13 +105,23 @@ def analyze_recording(
     """
     if progress is None:
         progress = sys.stderr.isatty()
+    config = config or AnalysisConfig()
     overlay = Overlay()
     session_path, report_path = out_dir / "session.json", out_dir / "report.html"
+
+    def timing(stage: str) -> AbstractContextManager[None]:
+        return clock.timing(stage) if clock is not None else nullcontext()
+
+    if clock is not None:
+        clock.start()
     with ExitStack() as stack:
-        source = stack.enter_context(open_source(video))
+        source = stack.enter_context(ReadAhead(open_source(video), clock=clock))
         out_dir = _out_dir(out_dir)  # after the video opened: a bad video leaves no empty folder
         info = source.info
-        engine = stack.enter_context(Engine(info, config))
+        tracker = stack.enter_context(HandTracker(config.hands))
+        # Closed before the tracker: it waits for the inference under way.
+        ahead = stack.enter_context(TrackAhead(source, tracker, clock=clock))
+        engine = stack.enter_context(Engine(info, config, tracker=ahead, clock=clock))
         sink = None
         if annotate:
             sink = stack.enter_context(
@@ -126,25 +144,34 @@ def analyze_recording(
                     f"{out_dir}: the output folder is gone (removed while analysing?); "
                     "nothing was written, run again"
                 )
-            session = engine.summary(hindsight=True, created_at=created_at)
-            write_session(session_path, session)
-            write_report(report_path, session)
+            with timing("write"):
+                session = engine.summary(hindsight=True, created_at=created_at)
+                write_session(session_path, session)
+                write_report(report_path, session)
             if sink is not None:
-                sink.close(keep=True)
+                with timing("encode"):
+                    sink.close(keep=True)
             return session
 
         try:
-            for frame in source:
+            for frame in ahead:
                 result = engine.update(frame)
                 bar.update(1)
+                if clock is not None:
+                    clock.count_frame()
                 if sink is not None:
                     if result.cue is not None:
                         cue_text, cue_until = result.cue.message, frame.t_s + CUE_SHOW_S
                     shown = cue_text if frame.t_s <= cue_until else ""
-                    sink.write(overlay.draw(frame.image.copy(), result, shown))
+                    with timing("overlay"):
+                        picture = overlay.draw(frame.image.copy(), result, shown)
+                    with timing("encode"):
+                        sink.write(picture)
         except KeyboardInterrupt:
             write()  # stopped by the user: what was analysed is written, atomically
             raise
         session = write()
+    if clock is not None:
+        clock.stop()
     video_path = out_dir / "annotated.mp4" if annotate else None
     return AnalyzeResult(session, session_path, report_path, video_path, info.frame_count)

@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import math
 import os
+import queue
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING, cast
 
 import cv2
 import numpy as np
 
 from coach.errors import SourceError
+
+if TYPE_CHECKING:
+    from coach.timing import StageClock
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 STREAM_PREFIXES = ("rtsp://", "rtmp://", "http://", "https://", "udp://", "tcp://")
@@ -202,6 +208,89 @@ class CaptureSource(Source):
 
     def close(self) -> None:
         self._cap.release()
+
+
+class ReadAhead(Source):
+    """Decodes another source on its own thread, a few frames ahead of the coach.
+
+    Decoding then overlaps with inference instead of waiting for it (OpenCV
+    releases the interpreter lock while it decodes). Every frame is delivered,
+    in order: nothing is ever dropped, so a file gives the same frames and the
+    same session as without it. (The live coach, which must drop late frames
+    instead, has :class:`coach.live.LatestFrames`.) An error of the source is
+    raised from the iteration, where the frame it broke on would have come.
+
+    Args:
+        source: an opened source; closed with this one.
+        depth: most frames decoded ahead (memory: ``depth`` frames).
+        clock: adds the decoding time to its "decode" stage.
+    """
+
+    _END = object()
+    CLOSE_WAIT_S = 10.0
+    """Longest wait, when closing, for a read under way to return."""
+
+    def __init__(self, source: Source, depth: int = 4, clock: StageClock | None = None) -> None:
+        if depth < 1:
+            raise ValueError(f"depth must be at least 1, got {depth}")
+        self.info = source.info
+        self._source = source
+        self._clock = clock
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _put(self, item: object) -> bool:
+        """Waits for room in the queue, unless closed meanwhile."""
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        frames = iter(self._source)
+        try:
+            while not self._stop.is_set():
+                t0 = time.perf_counter()
+                frame = next(frames, None)
+                if self._clock is not None:
+                    self._clock.add("decode", time.perf_counter() - t0)
+                if not self._put(self._END if frame is None else frame) or frame is None:
+                    return
+        except BaseException as exc:  # handed to the reading thread, raised there
+            self._put(exc)
+
+    def __iter__(self) -> Iterator[Frame]:
+        if self._thread is not None:
+            raise RuntimeError("a ReadAhead source can be read once")
+        self._thread = threading.Thread(target=self._run, name="footcoach-decode", daemon=True)
+        self._thread.start()
+        while True:
+            item = self._queue.get()
+            if item is self._END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield cast(Frame, item)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            deadline = time.monotonic() + self.CLOSE_WAIT_S
+            while self._thread.is_alive() and time.monotonic() < deadline:
+                # Emptied so that a thread waiting to put sees the stop at once.
+                while True:
+                    try:
+                        self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                self._thread.join(timeout=0.1)
+            if self._thread.is_alive():
+                return  # still inside a read: releasing the source under it could crash
+        self._source.close()
 
 
 def _check_size(name: str, width: int, height: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -10,10 +11,11 @@ import pytest
 
 from coach.errors import ModelError
 from coach.hand_eval import evaluate_photos, format_table, gt_hand_size, photo_error
-from coach.hands import HandAssociator, Hands, HandTracker, HandTrackerConfig
+from coach.hands import HandAssociator, Hands, HandTracker, HandTrackerConfig, TrackAhead
 from coach.landmarks import FINGERTIPS, HandLandmark
+from coach.samples import samples_dir
 from coach.smoothing import OneEuroConfig
-from coach.sources import Frame, open_source
+from coach.sources import Frame, ReadAhead, open_source
 
 # The acceptance figures for the 16 photos with ground truth.
 MIN_FOUND = 12
@@ -176,3 +178,50 @@ def test_select_keeps_only_the_chosen_hands() -> None:
     hands = _hands([_hand(0.0), _hand(300.0)])
     assert len(hands.select(np.array([False, True]))) == 1
     np.testing.assert_array_equal(hands.select([1]).xy[0], hands.xy[1])
+
+
+def test_tracking_ahead_gives_the_same_hands_as_frame_by_frame() -> None:
+    video = samples_dir() / "good_session.mp4"
+    with open_source(video) as source, HandTracker() as tracker:
+        expected = [tracker.detect(frame) for frame, _ in zip(source, range(40), strict=False)]
+    got = []
+    with HandTracker() as tracker:
+        frames = (f for f, _ in zip(ReadAhead(open_source(video)), range(40), strict=False))
+        with TrackAhead(frames, tracker) as ahead:
+            for frame in ahead:
+                hands = ahead.detect(frame)
+                assert hands.t_ms == frame.t_ms
+                got.append(hands)
+    assert len(got) == len(expected) == 40
+    assert sum(len(h) for h in expected) > 40  # hands were found: the comparison means something
+    for a, b in zip(expected, got, strict=True):
+        np.testing.assert_array_equal(a.xy, b.xy)
+        assert (a.handedness, a.ids.tolist()) == (b.handedness, b.ids.tolist())
+
+
+def test_tracking_ahead_gives_hands_only_for_the_frame_it_handed_out() -> None:
+    frames = [Frame(np.zeros((48, 64, 3), np.uint8), i, i * 40) for i in range(3)]
+    with HandTracker() as tracker, TrackAhead(frames, tracker) as ahead:
+        it = iter(ahead)
+        first = next(it)
+        with pytest.raises(ValueError, match="just gave"):
+            ahead.detect(frames[2])
+        assert len(ahead.detect(first)) == 0
+        with pytest.raises(ValueError, match="just gave"):
+            ahead.detect(first)  # once
+
+
+def test_tracking_ahead_raises_what_the_frames_raise_and_stops_when_closed() -> None:
+    def broken():
+        yield Frame(np.zeros((48, 64, 3), np.uint8), 0, 0)
+        raise RuntimeError("camera fell off")
+
+    with HandTracker() as tracker:
+        with TrackAhead(broken(), tracker) as ahead, pytest.raises(RuntimeError, match="fell off"):
+            for frame in ahead:
+                ahead.detect(frame)
+        endless = (Frame(np.zeros((48, 64, 3), np.uint8), i, i * 40) for i in range(10**9))
+        ahead = TrackAhead(endless, tracker, depth=2)
+        next(iter(ahead))
+        ahead.close()
+        assert not any(t.name == "footcoach-hands" and t.is_alive() for t in threading.enumerate())

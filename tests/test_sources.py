@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -9,7 +12,7 @@ import numpy as np
 import pytest
 
 from coach.errors import SourceError
-from coach.sources import FALLBACK_FPS, Frame, open_source
+from coach.sources import FALLBACK_FPS, Frame, ReadAhead, Source, SourceInfo, open_source
 
 
 def write_video(path: Path, n: int = 12, fps: float = 25.0, size: tuple[int, int] = (64, 48)) -> Path:
@@ -101,6 +104,63 @@ def test_frame_refuses_a_wrong_image() -> None:
     with pytest.raises(ValueError):
         Frame(np.zeros((4, 4), np.uint8), 0, 0)
     assert FALLBACK_FPS == 30.0
+
+
+class _Counting(Source):
+    """A source of ``n`` small frames that counts reads, fails after ``fail_after`` and records closing."""
+
+    def __init__(self, n: int = 10**9, fail_after: int | None = None) -> None:
+        self.info = SourceInfo("counting", "video", 25.0, None, 64, 48)
+        self.n, self.fail_after = n, fail_after
+        self.read = 0
+        self.closed = False
+
+    def __iter__(self) -> Iterator[Frame]:
+        for i in range(self.n):
+            if self.fail_after is not None and i == self.fail_after:
+                raise SourceError("counting: frame 3 is damaged")
+            self.read += 1
+            yield Frame(np.full((48, 64, 3), i % 255, np.uint8), i, i * 40)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_reading_ahead_gives_every_frame_of_the_file_in_order(tmp_path: Path) -> None:
+    path = write_video(tmp_path / "clip.avi", n=30, fps=30.0)
+    with open_source(path) as source:
+        plain = list(source)
+    with ReadAhead(open_source(path), depth=2) as source:
+        assert source.info.frame_count == 30
+        ahead = list(source)
+    assert [(f.index, f.t_ms) for f in ahead] == [(f.index, f.t_ms) for f in plain]
+    assert all(np.array_equal(a.image, b.image) for a, b in zip(ahead, plain, strict=True))
+
+
+def test_reading_ahead_stays_a_few_frames_ahead_and_stops_when_closed() -> None:
+    inner = _Counting()
+    source = ReadAhead(inner, depth=3)
+    frames = iter(source)
+    next(frames)
+    time.sleep(0.3)
+    assert 2 <= inner.read <= 1 + 3 + 1  # the one handed out, the queue, the one waiting to go in
+    source.close()
+    assert inner.closed
+    assert not any(t.name == "footcoach-decode" and t.is_alive() for t in threading.enumerate())
+
+
+def test_reading_ahead_raises_the_sources_error_where_it_happened() -> None:
+    got = []
+    with ReadAhead(_Counting(fail_after=3)) as source, pytest.raises(SourceError, match="damaged"):
+        for frame in source:
+            got.append(frame.index)
+    assert got == [0, 1, 2]
+
+
+def test_reading_ahead_closes_a_source_it_never_read() -> None:
+    inner = _Counting(n=3)
+    ReadAhead(inner).close()
+    assert inner.closed
 
 
 def test_a_file_without_a_usable_frame_rate_is_refused(tmp_path: Path) -> None:
