@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -606,6 +606,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+    for process in processes:
+        process.join(timeout=10)
 
 
 def import_ray() -> Any:
@@ -623,66 +625,84 @@ def import_ray() -> Any:
     return ray
 
 
-def run_ray(
-    jobs: Sequence[Job],
-    out_dir: Path,
-    settings: WorkerSettings,
-    address: str,
-    workers: int,
-    job_fn: JobFunction = analyse_job,
-) -> Iterator[Outcome]:
-    """Runs jobs as Ray tasks (one CPU each); yields each outcome as it comes.
+@contextmanager
+def ray_cluster(address: str, workers: int) -> Iterator[Any]:
+    """Ray, connected: ``"local"`` starts a cluster of ``workers`` CPUs here, anything else joins one.
 
-    Ray schedules the tasks over the cluster's CPUs. ``address="local"`` starts a
-    cluster of ``workers`` CPUs on this machine and stops it at the end; a Ray
-    already initialised in this process (tests) is used as it is.
+    A Ray already initialised in this process (tests, benchmarks) is used as it
+    is and left running; a cluster this function started is stopped at the end.
 
     Raises:
-        InputError: Ray is not installed, or the cluster cannot be reached.
+        InputError: Ray is not installed, the address is malformed, or the cluster cannot be reached.
     """
     import logging
 
     ray = import_ray()
-
-    started = False
-    if not ray.is_initialized():
-        try:
-            if address == "local":
-                ray.init(
-                    num_cpus=workers,
-                    include_dashboard=False,
-                    log_to_driver=False,
-                    logging_level=logging.ERROR,
-                )
-            else:
-                ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
-        except (ConnectionError, ValueError, RuntimeError) as exc:
-            raise InputError(
-                f"cannot start or reach the Ray cluster at {address!r}: {one_line(str(exc), 200)}"
-            ) from None
-        started = True
+    if ray.is_initialized():
+        yield ray
+        return
+    if address not in ("local", "auto"):
+        _check_reachable(address)
     try:
-        task = ray.remote(num_cpus=1, max_retries=1)(job_fn)
-        pending = {task.remote(job, out_dir, settings): job for job in jobs}
-        try:
-            while pending:
-                done, _ = ray.wait(list(pending), num_returns=1)
-                for ref in done:
-                    job = pending.pop(ref)
-                    try:
-                        yield ray.get(ref)
-                    except ray.exceptions.RayError as exc:
-                        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-                        yield Outcome(
-                            job.sha256, False, one_line(f"the Ray task failed: {type(exc).__name__} {first}")
-                        )
-        except BaseException:
-            for ref in pending:
-                ray.cancel(ref, force=True)
-            raise
+        if address == "local":
+            ray.init(
+                num_cpus=workers, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR
+            )
+        else:
+            ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
+    except (ConnectionError, ValueError, RuntimeError) as exc:
+        raise InputError(
+            f"cannot start or reach the Ray cluster at {address!r}: {one_line(str(exc), 200)}"
+        ) from None
+    try:
+        yield ray
     finally:
-        if started:
-            ray.shutdown()
+        ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """Fails fast on a ``HOST:PORT`` nobody answers on (Ray itself retries for minutes)."""
+    import socket
+
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise InputError(f"--ray {address!r}: expected local, auto, HOST:PORT or ray://HOST:PORT")
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as exc:
+        raise InputError(f"cannot reach the Ray cluster at {address!r} ({exc.strerror or exc})") from None
+
+
+def run_ray(
+    jobs: Sequence[Job],
+    out_dir: Path,
+    settings: WorkerSettings,
+    ray: Any,
+    job_fn: JobFunction = analyse_job,
+) -> Iterator[Outcome]:
+    """Runs jobs as Ray remote tasks (one CPU each) on a connected Ray; yields each outcome as it comes.
+
+    Ray places the tasks on the cluster's CPUs; this only hands them over and
+    collects the results in the order they end.
+    """
+    task = ray.remote(num_cpus=1, max_retries=1)(job_fn)
+    pending = {task.remote(job, out_dir, settings): job for job in jobs}
+    try:
+        while pending:
+            done, _ = ray.wait(list(pending), num_returns=1)
+            for ref in done:
+                job = pending.pop(ref)
+                try:
+                    yield ray.get(ref)
+                except ray.exceptions.RayError as exc:
+                    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                    yield Outcome(
+                        job.sha256, False, one_line(f"the Ray task failed: {type(exc).__name__} {first}")
+                    )
+    except BaseException:
+        for ref in pending:
+            ray.cancel(ref, force=True)
+        raise
 
 
 # --- the batch ----------------------------------------------------------------------------------
@@ -786,76 +806,87 @@ def run_batch(
             Ray missing or unreachable.
         ModelError: the hand model cannot be loaded.
     """
+    config = config or BatchConfig()
+    out_dir = Path(out_dir).absolute()
+    videos = find_videos(inputs, out_dir)
+    with ExitStack() as stack:
+        ray = None
+        if config.ray_address is not None:  # before anything is written
+            ray = stack.enter_context(ray_cluster(config.ray_address, config.workers))
+        _prepare_out_dir(out_dir)
+        stack.enter_context(_locked(out_dir))
+        return _run(videos, out_dir, config, ray, on_row, job_fn)
+
+
+def _run(
+    videos: Sequence[Path],
+    out_dir: Path,
+    config: BatchConfig,
+    ray: Any,
+    on_row: Callable[[Row], None] | None,
+    job_fn: JobFunction,
+) -> BatchResult:
+    """The batch in a usable, locked output folder (see :func:`run_batch`)."""
+    import sys
+
     from tqdm import tqdm
 
     from coach.session import write_text_atomic
 
-    config = config or BatchConfig()
-    if config.ray_address is not None:
-        import_ray()  # before anything is written
-    out_dir = Path(out_dir).absolute()
-    videos = find_videos(inputs, out_dir)
-    _prepare_out_dir(out_dir)
     manifest_path = out_dir / MANIFEST_NAME
-    with _locked(out_dir):
-        _clear_partials(out_dir)
-        manifest = Manifest.load(manifest_path)
-        the_plan = plan(videos, out_dir, manifest)
-        write_text_atomic(manifest_path, manifest.to_json())  # also: can we write here at all?
-        rows = {r.sha256: r for r in the_plan.rows if r.run == "pending"}
-        finished: dict[str, Row] = {}
-        progress = config.progress
-        if progress is None:
-            import sys
-
-            progress = sys.stderr.isatty()
-        settings = WorkerSettings(config.analysis, config.threads)
-        if config.ray_address is None:
-            outcomes = run_local(the_plan.jobs, out_dir, settings, config.workers, job_fn)
-        else:
-            outcomes = run_ray(the_plan.jobs, out_dir, settings, config.ray_address, config.workers, job_fn)
-        start = time.perf_counter()
-        analysed = 0
+    _clear_partials(out_dir)
+    manifest = Manifest.load(manifest_path)
+    the_plan = plan(videos, out_dir, manifest)
+    write_text_atomic(manifest_path, manifest.to_json())  # the file hashes, and: can we write here?
+    pending = {r.sha256: r for r in the_plan.rows if r.run == "pending"}
+    finished: dict[str, Row] = {}
+    settings = WorkerSettings(config.analysis, config.threads)
+    if ray is None:
+        outcomes = run_local(the_plan.jobs, out_dir, settings, config.workers, job_fn)
+    else:
+        outcomes = run_ray(the_plan.jobs, out_dir, settings, ray, job_fn)
+    progress = sys.stderr.isatty() if config.progress is None else config.progress
+    start = time.perf_counter()
+    analysed = 0
+    try:
         with tqdm(total=len(the_plan.jobs), unit="video", disable=not progress, leave=False) as bar:
-            try:
-                for outcome in outcomes:
-                    row = _finished_row(rows[outcome.sha256], outcome, out_dir, analysed)
-                    analysed += row.run == "analysed"
-                    finished[outcome.sha256] = row
-                    manifest.videos[outcome.sha256] = {
-                        "folder": row.folder,
-                        "status": row.status,
-                        "source": row.video,
-                        "reason": row.reason,
-                        "seconds": round(row.seconds, 2),
-                    }
-                    try:
-                        write_text_atomic(manifest_path, manifest.to_json())
-                    except InputError as exc:
-                        raise _gone(out_dir, analysed, str(exc)) from None
-                    bar.update(1)
-                    if on_row is not None:
-                        on_row(row)
-            finally:
-                close = getattr(outcomes, "close", None)
-                if close is not None:
-                    close()  # stops the workers when the loop ends early
-        seconds = time.perf_counter() - start
-        final = []
-        for row in the_plan.rows:
-            if row.run in ("pending", "duplicate") and row.sha256 in finished:
-                done = finished[row.sha256]
-                row = replace(done, video=row.video, run="duplicate" if row.run == "duplicate" else done.run)
-                if not done.done:
-                    row = replace(row, run="failed")
-            final.append(row)
-        result = BatchResult(tuple(final), out_dir, analysed, seconds)
-        try:
-            write_summary(result)
-        except InputError as exc:
-            if not out_dir.is_dir():
-                raise _gone(out_dir, analysed, "no such folder") from None
-            raise exc
+            for outcome in outcomes:
+                row = _finished_row(pending[outcome.sha256], outcome, out_dir, analysed)
+                analysed += row.run == "analysed"
+                finished[outcome.sha256] = row
+                manifest.videos[outcome.sha256] = {
+                    "folder": row.folder,
+                    "status": row.status,
+                    "source": row.video,
+                    "reason": row.reason,
+                    "seconds": round(row.seconds, 2),
+                }
+                try:
+                    write_text_atomic(manifest_path, manifest.to_json())
+                except InputError as exc:
+                    raise _gone(out_dir, analysed, str(exc)) from None
+                bar.update(1)
+                if on_row is not None:
+                    on_row(row)
+    except BaseException:
+        outcomes.close()  # stops the workers now
+        _clear_partials(out_dir)  # what the stopped workers left
+        raise
+    seconds = time.perf_counter() - start
+    rows = []
+    for row in the_plan.rows:
+        if row.run in ("pending", "duplicate") and row.sha256 in finished:
+            done = finished[row.sha256]
+            run = "failed" if not done.done else "duplicate" if row.run == "duplicate" else done.run
+            row = replace(done, video=row.video, run=run)
+        rows.append(row)
+    result = BatchResult(tuple(rows), out_dir, analysed, seconds)
+    try:
+        write_summary(result)
+    except InputError:
+        if not out_dir.is_dir():
+            raise _gone(out_dir, analysed, "no such folder") from None
+        raise
     return result
 
 

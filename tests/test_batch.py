@@ -13,8 +13,10 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -24,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from coach.batch import (
+    MODEL_FAILED,
     BatchConfig,
     Job,
     Manifest,
@@ -37,7 +40,7 @@ from coach.batch import (
     summary_csv,
 )
 from coach.cli import main
-from coach.errors import InputError
+from coach.errors import InputError, ModelError
 from coach.samples import samples_dir
 from coach.session import load_session
 from tests.test_browser import FILE_PAYLOAD, assert_quiet, browser, visit  # noqa: F401 (browser: a fixture)
@@ -336,6 +339,58 @@ def test_ray_missing_is_a_one_line_error_saying_how_to_install_it(
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "pip install 'footcoach[batch]'" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def model_missing(job: Job, out_dir: Path, settings: WorkerSettings) -> Outcome:
+    """What a worker reports when the hand model cannot be loaded."""
+    return Outcome(job.sha256, False, "models/hand_landmarker.task: no such file", MODEL_FAILED)
+
+
+def test_a_missing_hand_model_stops_the_batch_with_exit_3(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.mp4", "b.mp4"):
+        (folder / name).write_bytes(os.urandom(1000))
+    with pytest.raises(ModelError, match=r"hand_landmarker\.task: no such file") as caught:
+        run_batch([folder], tmp_path / "out", BatchConfig(workers=1, progress=False), job_fn=model_missing)
+    assert caught.value.exit_code == 3
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_workers_and_keeps_what_is_done(clips: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    video = clips / "élève 1" / "session.mp4"
+    process = subprocess.Popen(
+        [*COACH, "batch", str(video), "--out", str(out), "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not list(out.glob(".partial-*")) and time.monotonic() < deadline:  # a worker is on it
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert stderr == "coach: interrupted\n"
+    assert sorted(p.name for p in out.iterdir()) == [".batch.lock", "batch.json"]  # no half-done folder
+    assert json.loads((out / "batch.json").read_text())["videos"] == {}
+
+
+def test_an_unreachable_ray_cluster_is_a_one_line_error(tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"")
+    out = tmp_path / "out"
+    for address, words in (("127.0.0.1:1", "cannot reach the Ray cluster at '127.0.0.1:1'"),
+                           ("nowhere", "expected local, auto, HOST:PORT or ray://HOST:PORT")):  # fmt: skip
+        result = CliRunner().invoke(main, ["batch", str(video), "--out", str(out), "--ray", address])
+        assert result.exit_code == 2
+        assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
+        assert not out.exists()
 
 
 # --- Ray ----------------------------------------------------------------------------------------
