@@ -402,20 +402,28 @@ class Plan:
     jobs: tuple[Job, ...]
 
 
-def plan(videos: Sequence[Path], out_dir: Path, manifest: Manifest) -> Plan:
+def plan(videos: Sequence[Path], out_dir: Path, manifest: Manifest, progress: bool = False) -> Plan:
     """Hashes every video and decides what is left to do.
 
     A video is done when the manifest lists its hash as done and its folder's
     ``session.json`` loads (and passes the schema); anything else, including a
     video that failed before, is analysed again. Two files with the same content
     are analysed once.
+
+    Args:
+        videos: the videos, in order.
+        out_dir: the output folder.
+        manifest: what earlier runs did; the hashes of new or changed files are added to it.
+        progress: a progress bar over the hashing (hundreds of videos take minutes to read).
     """
+    from tqdm import tqdm
+
     from coach.session import load_session
 
     rows: list[Row] = []
     jobs: dict[str, Job] = {}
     seen: dict[str, Row] = {}
-    for video in videos:
+    for video in tqdm(videos, desc="hashing", unit="video", disable=not progress, leave=False):
         shown = str(video)
         absolute = video.absolute()
         if not video.is_file():
@@ -432,12 +440,13 @@ def plan(videos: Sequence[Path], out_dir: Path, manifest: Manifest) -> Plan:
             manifest.remember_hash(absolute, sha)
         if sha in seen:
             first = seen[sha]
-            rows.append(replace(first, video=shown, run="duplicate" if first.run != "failed" else "failed"))
+            rows.append(replace(first, video=shown, run="duplicate"))
             continue
         entry = manifest.videos.get(sha)
         row = None
-        if isinstance(entry, dict) and entry.get("status") == "done" and isinstance(entry.get("folder"), str):
-            folder = entry["folder"]
+        folder = entry.get("folder") if isinstance(entry, dict) else None
+        done_before = isinstance(entry, dict) and entry.get("status") == "done"
+        if done_before and isinstance(folder, str) and _plain_name(folder):
             try:
                 session = load_session(out_dir / folder / "session.json")
             except InputError:
@@ -453,6 +462,11 @@ def plan(videos: Sequence[Path], out_dir: Path, manifest: Manifest) -> Plan:
         seen[sha] = row
         rows.append(row)
     return Plan(tuple(rows), tuple(jobs.values()))
+
+
+def _plain_name(folder: str) -> bool:
+    """A folder name as :func:`folder_name` makes them: no path, not hidden (batch.json may be edited)."""
+    return bool(folder) and Path(folder).name == folder and not folder.startswith(".")
 
 
 # --- the work of one video (runs in a worker) ---------------------------------------------------
@@ -836,7 +850,8 @@ def _run(
     manifest_path = out_dir / MANIFEST_NAME
     _clear_partials(out_dir)
     manifest = Manifest.load(manifest_path)
-    the_plan = plan(videos, out_dir, manifest)
+    progress = sys.stderr.isatty() if config.progress is None else config.progress
+    the_plan = plan(videos, out_dir, manifest, progress)
     write_text_atomic(manifest_path, manifest.to_json())  # the file hashes, and: can we write here?
     pending = {r.sha256: r for r in the_plan.rows if r.run == "pending"}
     finished: dict[str, Row] = {}
@@ -845,7 +860,6 @@ def _run(
         outcomes = run_local(the_plan.jobs, out_dir, settings, config.workers, job_fn)
     else:
         outcomes = run_ray(the_plan.jobs, out_dir, settings, ray, job_fn)
-    progress = sys.stderr.isatty() if config.progress is None else config.progress
     start = time.perf_counter()
     analysed = 0
     try:

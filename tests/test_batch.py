@@ -476,6 +476,28 @@ def test_find_videos_takes_videos_in_folders_and_named_files_as_they_are(tmp_pat
         find_videos([tmp_path / "missing"])
 
 
+def test_plan_skips_a_done_video_only_when_its_session_loads_from_a_plain_folder(tmp_path: Path) -> None:
+    from coach.batch import file_sha256, plan
+    from coach.session import write_session
+    from tests.session_examples import example_session
+
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"not analysed here")
+    sha = file_sha256(video)
+    out = tmp_path / "out"
+    for folder in ("v-done", "elsewhere"):
+        (out / folder).mkdir(parents=True)
+        write_session(out / folder / "session.json", example_session())
+    cases = {"v-done": "skipped", "../out/elsewhere": "pending", ".hidden": "pending", "missing": "pending"}
+    for folder, run in cases.items():
+        manifest = Manifest(videos={sha: {"status": "done", "folder": folder}})
+        the_plan = plan([video, video], out, manifest)
+        assert [r.run for r in the_plan.rows] == [run, "duplicate"], folder
+        assert len(the_plan.jobs) == (run == "pending")
+    (out / "v-done" / "session.json").write_text("{}")  # damaged: analysed again
+    assert plan([video], out, Manifest(videos={sha: {"status": "done", "folder": "v-done"}})).jobs
+
+
 def test_a_damaged_manifest_means_everything_is_redone(tmp_path: Path) -> None:
     path = tmp_path / "batch.json"
     for text in ("{not json", "[]", '{"schema": "other"}', '{"schema": "footcoach.batch/1", "videos": 3}'):
