@@ -1643,7 +1643,7 @@ class FootTracker:
         assert self._follower is not None and self._reference is not None
         fit = self._follower.follow(image, covered, skin)
         relocate = False
-        if fit.moved:
+        if fit.fits:
             self._misfit_since_ms = None
             confidence = self._reference.confidence * fit.correlation
         else:

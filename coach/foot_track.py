@@ -42,6 +42,8 @@ class FollowConfig:
             must leave visible for an alignment to be tried.
         min_correlation: an alignment whose correlation is below this is not
             used (the foot keeps its last pose).
+        min_gain: a new pose is taken only if it raises the correlation by at
+            least this much over the last one.
         max_step_fl: largest move (FL) of the foot's centre accepted in one
             frame (a resting foot moves far less; a bigger jump is a hand or arm
             pulling the fit, and the pose stays).
@@ -57,6 +59,7 @@ class FollowConfig:
     iterations: int = 20
     min_visible: float = 0.3
     min_correlation: float = 0.55
+    min_gain: float = 0.002
     max_step_fl: float = 0.03
     max_turn_deg: float = 3.0
     adapt: float = 0.02
@@ -133,13 +136,13 @@ class FollowResult:
             foot was segmented) to this frame, full-resolution pixels.
         correlation: the alignment's correlation, 0-1 (0: not aligned this frame).
         visible: fraction of the foot the hands left visible.
-        moved: the pose was updated in this frame.
+        fits: the foot fits this frame where the pose puts it (updated or kept).
     """
 
     pose: np.ndarray
     correlation: float
     visible: float
-    moved: bool
+    fits: bool
 
 
 def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
@@ -251,13 +254,31 @@ class FootFollower:
             )
         except cv2.error:
             return FollowResult(self.pose, 0.0, visible, False)
-        rho = float(rho)
-        if not np.isfinite(rho) or rho < cfg.min_correlation or not self._plausible_step(warp):
-            return FollowResult(self.pose, max(0.0, rho if np.isfinite(rho) else 0.0), visible, False)
+        before = self._correlation(prob, valid, self._warp)
+        rho = self._correlation(prob, valid, warp)
+        if rho < cfg.min_correlation:
+            return FollowResult(self.pose, max(0.0, before), visible, False)
+        if rho < before + cfg.min_gain or not self._plausible_step(warp):
+            # No better than where the foot was (with much of it hidden, the fit
+            # slides freely along what is left), or a jump (a hand or an arm
+            # pulling the fit): the foot, which moves slowly, stays.
+            return FollowResult(self.pose, before, visible, True)
         self._warp = warp
         if rho >= cfg.adapt_correlation and cfg.adapt > 0:
             self._adapt(lab, hands.astype(bool), self._small(skin, w, h))
         return FollowResult(self.pose, rho, visible, True)
+
+    def _correlation(self, prob: np.ndarray, valid: np.ndarray, warp: np.ndarray) -> float:
+        """The template's correlation with the probability map under ``warp`` (visible pixels only)."""
+        th, tw = self._template.shape
+        flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+        seen = cv2.warpAffine(prob, warp, (tw, th), flags=flags, borderValue=0)
+        mask = cv2.warpAffine(valid, warp, (tw, th), flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP)
+        try:
+            rho = float(cv2.computeECC(self._template, seen, mask))
+        except cv2.error:
+            return 0.0
+        return rho if np.isfinite(rho) else 0.0
 
     def _plausible_step(self, warp: np.ndarray) -> bool:
         cfg = self.config
