@@ -48,7 +48,9 @@ def load() -> str:
     return f"{one:.2f} (1 min), {five:.2f} (5 min)"
 
 
-def run(clips: Path, runner: str, workers: int, threads: int | None) -> tuple[float, float, float]:
+def run(
+    clips: Path, runner: str, workers: int, threads: int | None, read_ahead: bool | None
+) -> tuple[float, float, float]:
     """One batch into a fresh folder: (wall s, of which Ray's start, mean s per clip in a worker)."""
     from coach.batch import BatchConfig, run_batch
 
@@ -65,7 +67,11 @@ def run(clips: Path, runner: str, workers: int, threads: int | None) -> tuple[fl
             )
             started = time.perf_counter() - t0
         config = BatchConfig(
-            workers=workers, ray_address="local" if runner == "ray" else None, progress=False, threads=threads
+            workers=workers,
+            ray_address="local" if runner == "ray" else None,
+            progress=False,
+            threads=threads,
+            read_ahead=read_ahead,
         )
         result = run_batch([clips], out, config)
         if ray is not None:
@@ -87,9 +93,16 @@ def main() -> None:
         "--workers", default="1,2", help="worker counts, comma-separated; the first is the base"
     )
     parser.add_argument("--threads", default="1", help="OpenCV threads per worker, or 'default'")
+    parser.add_argument(
+        "--read-ahead",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="decoding and hand tracking on threads of their own in each worker (auto: as coach batch)",
+    )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     args = parser.parse_args()
     threads = None if args.threads == "default" else int(args.threads)
+    read_ahead = {"auto": None, "on": True, "off": False}[args.read_ahead]
     counts = [int(w) for w in args.workers.split(",")]
     runners = args.runners.split(",")
 
@@ -97,7 +110,10 @@ def main() -> None:
     clips = render_clips(args.cache, args.clips, args.seconds)
     print(f"{args.clips} clips of {args.seconds:g} s (640x480, 30 fps) in {clips}", file=sys.stderr)
     print(f"rendered or found in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    print(f"cores: {os.cpu_count()}; OpenCV threads per worker: {args.threads}; load before: {load()}")
+    print(
+        f"cores: {os.cpu_count()}; OpenCV threads per worker: {args.threads}; "
+        f"read-ahead threads: {args.read_ahead}; load before: {load()}"
+    )
     print()
     print(
         "| runner | workers | wall s | Ray's start s | s per clip in a worker | wall / wall with 1 worker |"
@@ -106,7 +122,7 @@ def main() -> None:
     for runner in runners:
         base = None
         for workers in counts:
-            wall, started, per_clip = run(clips, runner, workers, threads)
+            wall, started, per_clip = run(clips, runner, workers, threads, read_ahead)
             base = base or wall
             start_text = f"{started:.1f}" if runner == "ray" else "–"
             name = "process pool" if runner == "pool" else "Ray, local cluster"

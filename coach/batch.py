@@ -87,6 +87,10 @@ class BatchConfig:
         progress: a progress bar over the videos; None shows it when stderr is a terminal.
         threads: OpenCV threads in each worker; None leaves OpenCV's default (one per core),
             which makes workers fight over the cores when there is one worker per core.
+        read_ahead: decode and track hands on threads of their own in each worker (see
+            :func:`coach.recording.analyze_recording`). None: only when there are fewer
+            workers than cores here, since with a worker per core the threads only
+            compete with the other workers; off on a remote Ray cluster (one task per CPU).
     """
 
     workers: int = 1
@@ -94,6 +98,7 @@ class BatchConfig:
     analysis: AnalysisConfig | None = None
     progress: bool | None = None
     threads: int | None = 1
+    read_ahead: bool | None = None
 
     def __post_init__(self) -> None:
         if self.workers < 1:
@@ -126,10 +131,12 @@ class WorkerSettings:
     Attributes:
         analysis: the settings of every stage (None: defaults).
         threads: OpenCV threads in the worker (None: OpenCV's default).
+        read_ahead: decode and track hands on threads of their own.
     """
 
     analysis: AnalysisConfig | None = None
     threads: int | None = 1
+    read_ahead: bool = False
 
 
 @dataclass(frozen=True)
@@ -522,7 +529,7 @@ def analyse_job(job: Job, out_dir: Path, settings: WorkerSettings) -> Outcome:
         return failed(f"{out_dir}: cannot write in the output folder ({exc.strerror})", OUTPUT_FAILED)
     try:
         os.chmod(work, 0o755)  # mkdtemp makes it private; the video's folder is an ordinary one
-        analyze_recording(job.video, work, settings.analysis, progress=False)
+        analyze_recording(job.video, work, settings.analysis, progress=False, read_ahead=settings.read_ahead)
         final = out_dir / job.folder
         if final.exists():  # a folder the manifest did not vouch for: replaced
             shutil.rmtree(final)
@@ -855,7 +862,10 @@ def _run(
     write_text_atomic(manifest_path, manifest.to_json())  # the file hashes, and: can we write here?
     pending = {r.sha256: r for r in the_plan.rows if r.run == "pending"}
     finished: dict[str, Row] = {}
-    settings = WorkerSettings(config.analysis, config.threads)
+    read_ahead = config.read_ahead
+    if read_ahead is None:
+        read_ahead = config.ray_address in (None, "local") and config.workers < default_workers()
+    settings = WorkerSettings(config.analysis, config.threads, read_ahead)
     if ray is None:
         outcomes = run_local(the_plan.jobs, out_dir, settings, config.workers, job_fn)
     else:

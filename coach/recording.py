@@ -78,6 +78,7 @@ def analyze_recording(
     progress: bool | None = None,
     created_at: str | None = None,
     clock: StageClock | None = None,
+    read_ahead: bool = True,
 ) -> AnalyzeResult:
     """Analyses a recording and writes the session, the report and optionally an annotated video.
 
@@ -98,6 +99,9 @@ def analyze_recording(
         created_at: the session's ``created_at`` (default: now).
         clock: times every stage into it (benchmarks); its wall time runs from
             opening the video to the last file written.
+        read_ahead: decode and track hands on their own threads; False runs every
+            stage on this thread (``coach batch`` workers, one per core, where the
+            threads would only compete with the other workers).
 
     Raises:
         SourceError: the video cannot be read.
@@ -115,13 +119,15 @@ def analyze_recording(
     if clock is not None:
         clock.start()
     with ExitStack() as stack:
-        source = stack.enter_context(ReadAhead(open_source(video), clock=clock))
+        opened = open_source(video)
+        source = stack.enter_context(ReadAhead(opened, clock=clock) if read_ahead else opened)
         out_dir = _out_dir(out_dir)  # after the video opened: a bad video leaves no empty folder
         info = source.info
         tracker = stack.enter_context(HandTracker(config.hands))
         # Closed before the tracker: it waits for the inference under way.
-        ahead = stack.enter_context(TrackAhead(source, tracker, clock=clock))
-        engine = stack.enter_context(Engine(info, config, tracker=ahead, clock=clock))
+        ahead = stack.enter_context(TrackAhead(source, tracker, clock=clock)) if read_ahead else None
+        detector = tracker if ahead is None else ahead
+        engine = stack.enter_context(Engine(info, config, tracker=detector, clock=clock))
         sink = None
         if annotate:
             sink = stack.enter_context(
@@ -154,7 +160,7 @@ def analyze_recording(
             return session
 
         try:
-            for frame in ahead:
+            for frame in source if ahead is None else ahead:
                 result = engine.update(frame)
                 bar.update(1)
                 if clock is not None:
