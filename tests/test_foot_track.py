@@ -1,0 +1,113 @@
+"""Following a found foot: colour model, rigid alignment, still under the hands, relocating."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from coach.foot import FootConfig, FootTracker, detect_foot, hand_regions, hand_skin
+from coach.foot_track import ColourModel, FollowConfig, FootFollower
+from coach.sources import Frame
+from tests.foot_pictures import SIZE, draw_foot, hand_on, make_hands, placement, to_px
+
+# Following may cost at most half of the issue's 0.05 FL tolerance for heel and toe.
+MAX_FOLLOW_ERROR_FL = 0.025
+# How far a still foot may wander while hands hide most of it.
+MAX_STILL_DRIFT_FL = 0.01
+
+LATERAL = -1  # a right sole
+
+
+def _ends(pose: np.ndarray, heel: np.ndarray, toe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return pose[:, :2] @ heel + pose[:, 2], pose[:, :2] @ toe + pose[:, 2]
+
+
+def _error_fl(pose: np.ndarray, ref: tuple, now: tuple) -> float:
+    heel, toe = _ends(pose, *ref)
+    fl = float(np.hypot(*(now[1] - now[0])))
+    return max(float(np.hypot(*(heel - now[0]))), float(np.hypot(*(toe - now[1])))) / fl
+
+
+def _outline(image: np.ndarray) -> np.ndarray:
+    """The foot's outline as the foot stage segments it (toes included)."""
+    shape = detect_foot(image, FootConfig(view="sole", cues=("bgr",)))
+    assert shape is not None
+    return shape.outline
+
+
+def test_config_rejects_bad_values() -> None:
+    for bad in ({"px_per_fl": 5.0}, {"min_correlation": 1.5}, {"bins": (8, 1, 24)}, {"max_step_fl": 0.0}):
+        with pytest.raises(ValueError):
+            FollowConfig(**bad)
+
+
+def test_colour_model_tells_foot_from_background() -> None:
+    lab = np.zeros((40, 40, 3), np.uint8)
+    lab[:20] = (200, 150, 150)  # "skin"
+    lab[20:] = (80, 120, 110)  # "floor"
+    foot = np.zeros((40, 40), bool)
+    foot[:20] = True
+    model = ColourModel(lab, foot, ~foot, (8, 24, 24))
+    p = model.probability(lab)
+    assert p[:20].min() > 0.9 and p[20:].max() < 0.1
+    unseen = np.full((2, 2, 3), (30, 60, 200), np.uint8)
+    assert model.probability(unseen) == pytest.approx(np.full((2, 2), 0.5), abs=0.02)
+
+
+def test_follower_follows_a_turning_drifting_foot() -> None:
+    heel0, toe0 = placement(SIZE, 0.0, 0.7, 0.0, 0.0)
+    image0 = draw_foot(SIZE, heel0, toe0, LATERAL)
+    fl = float(np.hypot(*(toe0 - heel0)))
+    follower = FootFollower(image0, _outline(image0), fl, np.zeros(image0.shape[:2], bool))
+    worst = 0.0
+    for i in range(1, 40):
+        # Up to 6 degrees and 0.06 FL away, slowly, as a resting foot drifts.
+        heel, toe = placement(SIZE, 6.0 * np.sin(i / 12), 0.7, 0.03 * np.sin(i / 9), 0.02 * i / 40)
+        image = draw_foot(SIZE, heel, toe, LATERAL, seed=i % 3)
+        fit = follower.follow(image, np.zeros(image.shape[:2], bool))
+        assert fit.fits, i
+        worst = max(worst, _error_fl(fit.pose, (heel0, toe0), (heel, toe)))
+    assert worst <= MAX_FOLLOW_ERROR_FL
+
+
+def test_a_still_foot_stays_still_under_a_hand_and_an_arm() -> None:
+    """Most of the foot hidden by a hand whose arm (foot-coloured) lies beside it: no wandering."""
+    heel, toe = placement(SIZE, 10.0, 0.7, 0.0, 0.0)
+    fl = float(np.hypot(*(toe - heel)))
+    base = draw_foot(SIZE, heel, toe, LATERAL)
+    follower = FootFollower(base, _outline(base), fl, np.zeros(base.shape[:2], bool))
+    skin = tuple(int(c) for c in base[int((heel[1] + toe[1]) / 2), int((heel[0] + toe[0]) / 2)])
+    worst = 0.0
+    for i in range(30):
+        image = base.copy()
+        # A hand over the front half moving to and fro across the foot, its forearm off to the side.
+        across = to_px(np.array([[0.62, 0.1 + 0.25 * np.sin(i / 3)]]), heel, toe, LATERAL)[0]
+        side = np.array([-(toe - heel)[1], (toe - heel)[0]]) / fl
+        wrist = across + side * 0.35 * fl
+        hand = hand_on(wrist, -side, 0.3 * fl)
+        hands = make_hands([hand], SIZE)
+        covered = hand_regions(hands, SIZE)
+        arm_end = wrist + side * fl
+        cv2.line(image, tuple(int(v) for v in wrist), tuple(int(v) for v in arm_end), skin, round(0.2 * fl))
+        cv2.fillPoly(image, [cv2.convexHull(np.round(hand).astype(np.int32))], skin)
+        fit = follower.follow(image, covered, hand_skin(hands, SIZE))
+        worst = max(worst, _error_fl(fit.pose, (heel, toe), (heel, toe)))
+    assert worst <= MAX_STILL_DRIFT_FL
+
+
+def test_tracker_looks_again_when_the_foot_is_moved() -> None:
+    config = FootConfig(view="sole", cues=("bgr",), relocate_after_s=0.5)
+    tracker = FootTracker(config)
+    heel, toe = placement(SIZE, 0.0, 0.7, -0.15, 0.0)
+    image = draw_foot(SIZE, heel, toe, LATERAL)
+    assert tracker.update(Frame(image, 0, 0)).found
+    # The foot is put down elsewhere: a third of the frame to the right and turned.
+    heel2, toe2 = placement(SIZE, 25.0, 0.7, 0.2, 0.0)
+    moved = draw_foot(SIZE, heel2, toe2, LATERAL)
+    fl = float(np.hypot(*(toe2 - heel2)))
+    for i in range(1, 40):
+        foot = tracker.update(Frame(moved, i, i * 33))
+    assert foot.found
+    err = max(float(np.hypot(*(foot.heel - heel2))), float(np.hypot(*(foot.toe - toe2)))) / fl
+    assert err <= 0.05
