@@ -164,6 +164,7 @@ def analyze(
     "--out",
     "out_dir",
     required=True,
+    metavar="DIR",
     type=click.Path(path_type=Path),
     help="Folder for one folder per video, summary.csv, summary.html and batch.json.",
 )
