@@ -163,8 +163,9 @@ class Engine:
             one running ahead on its own thread).
         foot_tracker: a foot tracker to use instead of ``FootTracker(config.foot)``
             (e.g. one that paces its searches for live use).
-        clock: adds the time of the foot stage and of the coach's own stages
-            (contact, strokes, pace, cues) to its "foot" and "coach" stages (benchmarks).
+        clock: adds the time of the foot stage (finding the foot, dropping the
+            hands that are the foot) and of the contact, stroke, pace and cue
+            stages to its "foot" and "coach" stages (benchmarks).
     """
 
     def __init__(
@@ -203,8 +204,8 @@ class Engine:
         hands = self.tracker.detect(frame)
         t0 = time.perf_counter()
         foot = self.foot_tracker.update(frame, hands)
-        t1 = time.perf_counter()
         hands = reject_foot_hands(hands, foot)
+        t1 = time.perf_counter()
         frame_on_foot = FootFrame(foot.to_uv, foot.map.to_as) if foot.found and foot.map else None
         contact = self.contacts.update(hands, frame_on_foot, frame.t_ms)
         state = self.strokes.update(contact)

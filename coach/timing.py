@@ -21,9 +21,10 @@ from dataclasses import dataclass
 
 STAGES: tuple[str, ...] = ("decode", "hands", "foot", "coach", "overlay", "encode", "write")
 """The stages, in data order. ``hands`` is MediaPipe's hand landmarker with the
-coach's few steps around it (colour conversion, track ids); ``coach`` is the
-contact, stroke, pace and cue stages; ``write`` is the session and its report,
-once at the end."""
+coach's few steps around it (colour conversion, track ids); ``foot`` is
+``coach/foot.py``: finding and following the foot, and dropping the hands that
+are the foot; ``coach`` is the contact, stroke, pace and cue stages; ``write``
+is the session and its report, once at the end."""
 
 BOUGHT_STAGES: frozenset[str] = frozenset({"decode", "hands"})
 """Video decoding and MediaPipe inference: the work the coach does not write itself.
