@@ -48,6 +48,11 @@ SIDES: tuple[str, ...] = ("left", "right")
 CUES: tuple[str, ...] = ("bgr", "lab", "texture")
 VIEWS: tuple[str, ...] = ("sole", "top")
 _FINGERTIPS = list(FINGERTIPS)
+# Half-width (FL) of a generic adult foot along its axis, (u, half-width): narrow heel, wide ball.
+GENERIC_HALF_WIDTH: tuple[tuple[float, ...], tuple[float, ...]] = (
+    (0.0, 0.05, 0.2, 0.45, 0.7, 0.85, 0.95, 1.0),
+    (0.04, 0.1, 0.13, 0.14, 0.19, 0.18, 0.1, 0.03),
+)
 
 
 # ---------------------------------------------------------------------------
@@ -264,6 +269,7 @@ class FootMap:
         lateral_sign: int,
         bins: int = 41,
         min_half_width: float = 0.02,
+        edge_floor: float = 0.0,
     ) -> FootMap:
         """Measures the medial and lateral edges of an outline along the axis.
 
@@ -275,6 +281,10 @@ class FootMap:
             bins: samples of u in 0-1.
             min_half_width: smallest half-width in FL, so ``v`` stays defined at
                 the very heel and toe tips.
+            edge_floor: neither edge comes closer to the axis than this share of
+                a generic adult foot's half-width (:data:`GENERIC_HALF_WIDTH`):
+                where a hand cuts into the outline (a holding hand over the
+                heel), the foot goes on under it.
 
         Returns:
             The mapping.
@@ -299,6 +309,8 @@ class FootMap:
             lat = np.interp(u_table, u_table[ok], lat[ok])
         else:
             med, lat = np.full(bins, -0.15), np.full(bins, 0.15)
+        floor = edge_floor * np.interp(u_table, *GENERIC_HALF_WIDTH)
+        med, lat = np.minimum(med, -floor), np.maximum(lat, floor)
         centre = (med + lat) / 2
         half = np.maximum((lat - med) / 2, min_half_width)
         return cls(heel, toe, lateral_sign, u_table, centre - half, centre + half)
@@ -455,6 +467,7 @@ class Foot:
         calibrated: bool = False,
         detected: bool = False,
         bins: int = 41,
+        edge_floor: float = 0.5,
     ) -> Foot:
         """A found foot, with its mapping measured from the outline.
 
@@ -472,11 +485,13 @@ class Foot:
             calibrated: heel and toe given by the user.
             detected: segmented in this frame.
             bins: samples of the width profile.
+            edge_floor: see :meth:`FootMap.from_outline`; a hand hiding part of
+                the foot does not narrow the mapping there.
         """
         outline = np.asarray(outline, np.float32).reshape(-1, 2)
         heel = np.asarray(heel, np.float32).reshape(2)
         toe = np.asarray(toe, np.float32).reshape(2)
-        fmap = FootMap.from_outline(outline, heel, toe, int(lateral_sign), bins=bins)
+        fmap = FootMap.from_outline(outline, heel, toe, int(lateral_sign), bins=bins, edge_floor=edge_floor)
         bbox = np.concatenate([outline.min(axis=0), outline.max(axis=0)]).astype(np.float32)
         return cls(
             found=True,
@@ -1451,9 +1466,7 @@ def _outline_from_axis(heel: np.ndarray, toe: np.ndarray, lateral_sign: int, n: 
     Half-widths (FL) roughly follow an adult foot: narrow heel, wide ball.
     """
     u = np.linspace(0.0, 1.0, n // 2)
-    half = np.interp(
-        u, [0.0, 0.05, 0.2, 0.45, 0.7, 0.85, 0.95, 1.0], [0.04, 0.1, 0.13, 0.14, 0.19, 0.18, 0.1, 0.03]
-    )
+    half = np.interp(u, *GENERIC_HALF_WIDTH)
     heel = np.asarray(heel, np.float64)
     toe = np.asarray(toe, np.float64)
     fl = float(np.hypot(*(toe - heel)))
