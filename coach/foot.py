@@ -111,6 +111,11 @@ class FootConfig:
             whose heel and toe lie further than this (FL) from them found
             something else, and a generic foot outline on the calibrated axis is
             used instead.
+        wait_for_skin_s: at the start of a video, the foot is first looked for
+            when a hand is in view (its skin colour keeps floorboards and
+            towels out of the foot, see :func:`segment_foot`), or after this
+            long (0 for a still photo). Nothing is lost: without a hand there
+            is no contact.
         relocate_after_s: the foot is looked for afresh when, for this long,
             it is in view (not under the hands) but no longer fits where it was
             (it was moved, or the camera was).
@@ -155,6 +160,7 @@ class FootConfig:
     skin_chroma_same: float = 10.0
     skin_chroma_falloff: float = 20.0
     skin_chroma_far: float = 28.0
+    wait_for_skin_s: float = 0.0
     relocate_after_s: float = 1.0
     relocate_min_visible: float = 0.7
     relocate_length_change: float = 0.2
@@ -195,6 +201,8 @@ class FootConfig:
             raise ValueError("need 1 <= min_elongation < max_elongation")
         if self.outline_points < 16 or self.profile_bins < 5:
             raise ValueError("outline_points must be >= 16 and profile_bins >= 5")
+        if self.wait_for_skin_s < 0:
+            raise ValueError("wait_for_skin_s must not be negative")
         if self.side_votes < 1 or self.relocate_after_s <= 0 or self.relocate_length_change <= 0:
             raise ValueError("side_votes must be >= 1; relocate_after_s and relocate_length_change positive")
         for name in (
@@ -1509,6 +1517,7 @@ class FootTracker:
         self._reference: Foot | None = None
         self._follower: FootFollower | None = None
         self._misfit_since_ms: int | None = None
+        self._started_ms: int | None = None
         self._side_vote = 0.0
         self._side_weight = 0.0
 
@@ -1595,7 +1604,10 @@ class FootTracker:
             if relocate:
                 # Segmenting again, the hands are told apart with the foot as it was.
                 foot = self._find(frame, hands, previous=prev) or foot
-        if foot is None:
+        if self._started_ms is None:
+            self._started_ms = frame.t_ms
+        waiting = len(hands) == 0 and frame.t_ms - self._started_ms < 1000.0 * cfg.wait_for_skin_s
+        if foot is None and not waiting:
             foot = self._find(frame, hands)
         if foot is None:
             foot = self._calibrated_only(size, frame.t_ms)

@@ -164,19 +164,21 @@ def evaluate_clip(
 
     Args:
         synth_config: a ``coach.synth.render.SynthConfig``.
-        foot_config: foot settings (the view is taken from the clip).
+        foot_config: foot settings (the view is taken from the clip); None for
+            the settings the coach uses on video (``VIDEO_FOOT_SETTINGS``).
         hand_tracker: a VIDEO-mode hand tracker (reset here); None makes one.
 
     Returns:
         The clip's scores.
     """
+    from coach.analysis import VIDEO_FOOT_SETTINGS
     from coach.synth.foot import FootPlacement
     from coach.synth.render import Renderer
 
     cfg = synth_config
     renderer = Renderer(cfg)  # type: ignore[arg-type]
     view, side = cfg.view, cfg.side  # type: ignore[attr-defined]
-    fcfg = replace(foot_config or FootConfig(), view=view)
+    fcfg = replace(foot_config or FootConfig(**VIDEO_FOOT_SETTINGS), view=view)
     tracker = FootTracker(fcfg)
     own = hand_tracker is None
     hands_tr = hand_tracker or HandTracker(HandTrackerConfig())

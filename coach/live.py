@@ -52,7 +52,7 @@ from coach.session import Cue as SessionCue
 from coach.session import Session, VideoInfo, load_session, write_session
 from coach.sources import Frame, Source, SourceInfo, open_source
 
-LIVE_FOOT_SETTINGS: dict[str, int] = VIDEO_FOOT_SETTINGS
+LIVE_FOOT_SETTINGS: dict[str, float] = VIDEO_FOOT_SETTINGS
 """Foot-stage settings for live use: the video settings. Segmenting the foot blocks the
 loop while it runs, so live coaching segments a smaller picture and less often; optical
 flow carries the foot in between."""
