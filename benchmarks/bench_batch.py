@@ -3,16 +3,18 @@
 Usage::
 
     .venv/bin/python benchmarks/bench_batch.py [--clips 8] [--seconds 10] [--runners pool,ray]
-                                               [--workers 1,2] [--threads 1|default]
+        [--workers 1,2] [--repeat N] [--threads 1|default] [--read-ahead auto|on|off]
 
 Renders ``--clips`` synthetic sessions (random choreographies, seeds 0, 1, ...;
 640x480, 30 fps) once into ``.bench-cache/batch-<clips>x<seconds>s/`` (kept for
 the next run), then for each runner and worker count runs the whole batch into a
-fresh output folder, so every clip is analysed (nothing is skipped). Prints one
-Markdown row per run: wall time of the batch (Ray's start included, and shown
-apart), the mean wall time of one clip's analysis inside a worker (it grows
-when workers share cores), and the ratio to 1 worker, with the machine's load
-before and after (other jobs on the machine slow every figure).
+fresh output folder, so every clip is analysed (nothing is skipped); with
+``--repeat N``, N rounds of every configuration in turn. Prints one Markdown
+row per configuration (medians over the rounds, the range in brackets): wall
+time of the batch (Ray's start included, and shown apart), the mean wall time
+of one clip's analysis inside a worker (it grows when workers share cores), and
+the ratio to 1 worker, with the machine's load before and after (other jobs on
+the machine slow every figure).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import logging
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -99,6 +102,7 @@ def main() -> None:
         default="auto",
         help="decoding and hand tracking on threads of their own in each worker (auto: as coach batch)",
     )
+    parser.add_argument("--repeat", type=int, default=1, help="rounds; the table gives medians")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     args = parser.parse_args()
     threads = None if args.threads == "default" else int(args.threads)
@@ -115,21 +119,44 @@ def main() -> None:
         f"read-ahead threads: {args.read_ahead}; load before: {load()}"
     )
     print()
+    # Rounds run every configuration once, in turn, so that a load that comes and goes
+    # on the machine falls on all of them alike; the table gives each one's median.
+    runs: dict[tuple[str, int], list[tuple[float, float, float]]] = {}
+    for round_ in range(args.repeat):
+        for runner in runners:
+            for workers in counts:
+                figures = run(clips, runner, workers, threads, read_ahead)
+                runs.setdefault((runner, workers), []).append(figures)
+                wall, started, per_clip = figures
+                print(
+                    f"round {round_ + 1}: {runner} {workers} worker(s): {wall:.1f} s "
+                    f"(Ray's start {started:.1f} s, {per_clip:.1f} s per clip), load {load()}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     print(
         "| runner | workers | wall s | Ray's start s | s per clip in a worker | wall / wall with 1 worker |"
     )
     print("|---|---:|---:|---:|---:|---:|")
     for runner in runners:
-        base = None
+        base = statistics.median(w for w, _, _ in runs[(runner, counts[0])])
         for workers in counts:
-            wall, started, per_clip = run(clips, runner, workers, threads, read_ahead)
-            base = base or wall
+            wall, started, per_clip = (
+                statistics.median(x) for x in zip(*runs[(runner, workers)], strict=True)
+            )
+            spread = f" ({min(w for w, _, _ in runs[(runner, workers)]):.0f}–" if args.repeat > 1 else ""
+            spread += f"{max(w for w, _, _ in runs[(runner, workers)]):.0f})" if args.repeat > 1 else ""
             start_text = f"{started:.1f}" if runner == "ray" else "–"
             name = "process pool" if runner == "pool" else "Ray, local cluster"
-            print(
-                f"| {name} | {workers} | {wall:.1f} | {start_text} | {per_clip:.1f} | {wall / base:.2f} |",
-                flush=True,
-            )
+            cells = [
+                name,
+                str(workers),
+                f"{wall:.1f}{spread}",
+                start_text,
+                f"{per_clip:.1f}",
+                f"{wall / base:.2f}",
+            ]
+            print("| " + " | ".join(cells) + " |")
     print()
     print(f"load after: {load()}")
 
