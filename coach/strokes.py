@@ -8,7 +8,7 @@ decision is a readable rule over transparent measurements (:mod:`coach.motion`):
   one direction, in a nearly straight line;
 - ``thumb_circles``: the thumb tip repeats small, round loops;
 - ``knead``: the hand oscillates across the foot (along ``v``);
-- ``toe_work``: the thumb works in the toes zone;
+- ``toe_work``: the thumb works in the toes zone, repeating a movement;
 - anything else is no stroke.
 
 The same rules run offline over a whole recording (:func:`segment_strokes`,
@@ -181,10 +181,14 @@ def classify_window(
     drift = max_drift(thumb)
     if drift < config.press_drift_fl and max_drift(palm) < 2 * config.press_drift_fl:
         return WindowVerdict("press", 1.0 - 0.5 * drift / config.press_drift_fl)
-    if np.median(uv[:, _T, 0]) >= config.toe_min_u:
-        osc = oscillation(t, thumb)
-        return WindowVerdict("toe_work", 0.6 + 0.4 * min(1.0, osc.strength), osc)
     span = float(t[-1] - t[0])
+    if np.median(uv[:, _T, 0]) >= config.toe_min_u:
+        # Oscillating or stepping from toe to toe (the centre may move); a hand
+        # passing over the toes on its way somewhere is not toe work.
+        osc = oscillation(t, thumb)
+        if osc.rate_hz * span < cycles or osc.strength < config.cyclic_min_strength:
+            return WindowVerdict(None, 0.5)
+        return WindowVerdict("toe_work", 0.6 + 0.4 * min(1.0, osc.strength), osc)
     osc_t = oscillation(t, thumb)
     if (
         _repeats(thumb, osc_t, span, cycles, config)
