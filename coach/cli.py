@@ -233,8 +233,15 @@ def batch(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--suite",
-    type=click.Choice(["full", "ci"]),
-    help="Render (once) and measure the synthetic evaluation suite.",
+    type=click.Choice(["full", "ci", "composite"]),
+    help="Render (once) and measure a synthetic evaluation suite (composite: drawn with real photos).",
+)
+@click.option(
+    "--photos",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("../shared/data"),
+    show_default=True,
+    help="The shared test photos (hands/, feet/) the composite suite is drawn with.",
 )
 @click.option(
     "--cache",
@@ -255,7 +262,12 @@ def batch(
     help="Take the foot from the labels: measures the hand, contact and stroke stages alone.",
 )
 def eval_(
-    paths: tuple[Path, ...], suite: str | None, cache: Path, json_out: Path | None, true_foot: bool
+    paths: tuple[Path, ...],
+    suite: str | None,
+    photos: Path,
+    cache: Path,
+    json_out: Path | None,
+    true_foot: bool,
 ) -> None:
     """Measure the coach on labelled clips (a video with <name>.labels.json beside it, or folders of them).
 
@@ -274,7 +286,7 @@ def eval_(
         raise click.UsageError("give labelled clips or folders, or --suite")
     if json_out is not None:
         check_writable(json_out)  # now, not after every clip
-    listed = list(paths) + (ensure_suite(suite, cache) if suite else [])
+    listed = list(paths) + (ensure_suite(suite, cache, photos) if suite else [])
     clips = find_clips(listed)
     results = []
     with HandTracker(HandTrackerConfig()) as tracker:

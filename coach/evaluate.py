@@ -510,6 +510,9 @@ SUITES: dict[str, tuple[tuple[int, ...], float | None]] = {
     "full": ((1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008), None),
     # Small enough for every CI run; its figures are pinned in tests/metrics_ci.json.
     "ci": ((2001, 2002), 12.0),
+    # The choreographies drawn with real photos of hands and a foot (the shared
+    # test data, see coach.synth.composite); reported, no target yet.
+    "composite": ((3101, 3102, 3103), 12.0),
 }
 _QUALITIES = ("webcam", "poor", "clean", "webcam")
 
@@ -535,17 +538,26 @@ def suite_config(seed: int, duration_s: float | None = None) -> Any:
     )
 
 
-def ensure_suite(name: str, cache: Path) -> list[Path]:
+def ensure_suite(name: str, cache: Path, photos: Path | None = None) -> list[Path]:
     """Renders a suite's clips into ``cache/name`` (those not there yet) and returns their paths.
 
+    Args:
+        name: a key of :data:`SUITES`.
+        cache: the folder the suites are kept in.
+        photos: the shared test data (``hands/`` and ``feet/``), for the composite suite.
+
     Raises:
-        InputError: an unknown suite name, or a cache folder that cannot be made.
+        InputError: an unknown suite name, a cache folder that cannot be made,
+            or the composite suite without its photos.
     """
     from coach.errors import InputError
+    from coach.synth.composite import composite_renderer
     from coach.synth.render import render
 
     if name not in SUITES:
         raise InputError(f"unknown suite {name!r}; choose one of {', '.join(SUITES)}")
+    if name == "composite" and (photos is None or not photos.is_dir()):
+        raise InputError(f"{photos}: no such folder; the composite suite needs the shared test photos")
     seeds, duration = SUITES[name]
     folder = cache / name
     try:
@@ -556,6 +568,8 @@ def ensure_suite(name: str, cache: Path) -> list[Path]:
     for seed in seeds:
         video = folder / f"suite_{seed}.mp4"
         if not (video.is_file() and video.with_suffix(".labels.json").is_file()):
-            render(suite_config(seed, duration), video)
+            cfg = suite_config(seed, duration)
+            renderer = composite_renderer(cfg, photos) if name == "composite" and photos else None
+            render(cfg, video, renderer)
         out.append(video)
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -84,3 +86,12 @@ def test_scores_pool_over_clips_and_serialise() -> None:
     doc = pooled.to_json()
     assert doc["macro_f1"] == 1.0 and doc["per_type"]["glide"]["frames"] == 80
     assert doc["confusion"]["classes"][-1] == "none"
+
+
+def test_composite_suite_needs_the_shared_photos(tmp_path: Path) -> None:
+    from coach.errors import InputError
+    from coach.evaluate import ensure_suite
+
+    with pytest.raises(InputError, match="shared test photos"):
+        ensure_suite("composite", tmp_path, tmp_path / "nowhere")
+    assert not (tmp_path / "composite").exists()
