@@ -7,7 +7,8 @@ decision is a readable rule over transparent measurements (:mod:`coach.motion`):
 - ``glide``: the palm travels at least ``glide_min_travel_fl`` along ``u`` in
   one direction, in a nearly straight line;
 - ``thumb_circles``: the thumb tip repeats small, round loops;
-- ``knead``: the hand oscillates across the foot (along ``v``);
+- ``knead``: the hand oscillates across the foot (along ``v``), the palm short of the toes
+  (judged before toe work: the thumb may rest on the toes while the palm kneads the ball);
 - ``toe_work``: the thumb works in the toes zone, repeating a movement;
 - anything else is no stroke.
 
@@ -182,6 +183,12 @@ def classify_window(
     if drift < config.press_drift_fl and max_drift(palm) < 2 * config.press_drift_fl:
         return WindowVerdict("press", 1.0 - 0.5 * drift / config.press_drift_fl)
     span = float(t[-1] - t[0])
+    osc_p = oscillation(t, palm)
+    across = _across_share(t, palm)
+    kneading = _repeats(palm, osc_p, span, cycles, config) and across >= config.knead_min_across
+    if kneading and np.median(uv[:, _P, 0]) < config.toe_min_u:
+        # The palm works across the ball (or further back) while the thumb may rest on the toes.
+        return WindowVerdict("knead", 0.5 + 0.25 * osc_p.strength + 0.25 * across, osc_p)
     if np.median(uv[:, _T, 0]) >= config.toe_min_u:
         # Oscillating or stepping from toe to toe (the centre may move); a hand
         # passing over the toes on its way somewhere is not toe work.
@@ -197,11 +204,8 @@ def classify_window(
     ):
         conf = 0.5 + 0.25 * osc_t.strength + 0.25 * abs(osc_t.circularity)
         return WindowVerdict("thumb_circles", conf, osc_t)
-    osc_p = oscillation(t, palm)
-    across = _across_share(t, palm)
-    if _repeats(palm, osc_p, span, cycles, config) and across >= config.knead_min_across:
-        conf = 0.5 + 0.25 * osc_p.strength + 0.25 * across
-        return WindowVerdict("knead", conf, osc_p)
+    if kneading:
+        return WindowVerdict("knead", 0.5 + 0.25 * osc_p.strength + 0.25 * across, osc_p)
     return WindowVerdict(None, 0.5)
 
 
