@@ -19,12 +19,14 @@ def test_quick_benchmark_prints_the_table_and_every_figure(tmp_path: Path) -> No
     out = tmp_path / "bench.json"
     done = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--markdown",
-         "--cases", "480p-2-s-annotated,live", "--cache", str(tmp_path / "cache"), "--json", str(out)],
+         "--cases", "480p-2-s-annotated,live,hands-alone",
+         "--cache", str(tmp_path / "cache"), "--json", str(out)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert "| 480p 2 s annotated | 60 |" in done.stdout
     assert "| headless, 5 s |" in done.stdout
+    assert "MediaPipe's hand tracker alone at 640x480" in done.stdout
     doc = json.loads(out.read_text())
     case = doc["cases"]["480p 2 s annotated"]
     assert case["frames"] == 60 and case["fps"] > 0 and 0 < case["own_share"] < 1
@@ -33,6 +35,8 @@ def test_quick_benchmark_prints_the_table_and_every_figure(tmp_path: Path) -> No
     assert 100 < case["peak_mb"] < 4000
     live = doc["live"]
     assert live["frames_counted"] > 0 and 0 < live["latency_median_ms"] <= live["latency_max_ms"]
+    alone = doc["hands_alone"]
+    assert alone["frames"] == 30 and alone["hands_ms"] > alone["decode_ms"] > 0
     # The inputs are kept for the next run: a 1 s render looped into 2 s (and longer for live).
     assert len(list((tmp_path / "cache").glob("*_looped_*.mp4"))) == 2
 
