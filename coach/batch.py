@@ -31,6 +31,7 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -656,7 +657,6 @@ def ray_cluster(address: str, workers: int) -> Iterator[Any]:
     Raises:
         InputError: Ray is not installed, the address is malformed, or the cluster cannot be reached.
     """
-    import logging
 
     ray = import_ray()
     if ray.is_initialized():
@@ -664,6 +664,28 @@ def ray_cluster(address: str, workers: int) -> Iterator[Any]:
         return
     if address not in ("local", "auto"):
         _check_reachable(address)
+    with kept_signal_handlers(), _ray_session(ray, address, workers) as session:
+        yield session
+
+
+@contextmanager
+def kept_signal_handlers() -> Iterator[None]:
+    """Puts back this process's SIGINT and SIGTERM handlers afterwards: Ray leaves its own installed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def _ray_session(ray: Any, address: str, workers: int) -> Iterator[Any]:
+    import logging
+
     try:
         if address == "local":
             ray.init(

@@ -35,6 +35,7 @@ from coach.batch import (
     analyse_job,
     find_videos,
     folder_name,
+    kept_signal_handlers,
     one_line,
     run_batch,
     summary_csv,
@@ -405,9 +406,10 @@ def ray_local() -> Any:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield ray
-    ray.shutdown()
+    with kept_signal_handlers():  # Ray's SIGTERM handler would outlive it and stop other tests' processes
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        yield ray
+        ray.shutdown()
 
 
 @pytest.mark.slow

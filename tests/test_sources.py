@@ -138,6 +138,7 @@ def test_reading_ahead_gives_every_frame_of_the_file_in_order(tmp_path: Path) ->
 
 
 def test_reading_ahead_stays_a_few_frames_ahead_and_stops_when_closed() -> None:
+    before = set(threading.enumerate())
     inner = _Counting()
     source = ReadAhead(inner, depth=3)
     frames = iter(source)
@@ -146,7 +147,8 @@ def test_reading_ahead_stays_a_few_frames_ahead_and_stops_when_closed() -> None:
     assert 2 <= inner.read <= 1 + 3 + 1  # the one handed out, the queue, the one waiting to go in
     source.close()
     assert inner.closed
-    assert not any(t.name == "footcoach-decode" and t.is_alive() for t in threading.enumerate())
+    started = [t for t in threading.enumerate() if t not in before]
+    assert not any(t.name == "footcoach-decode" and t.is_alive() for t in started)
 
 
 def test_reading_ahead_raises_the_sources_error_where_it_happened() -> None:

@@ -68,6 +68,7 @@ def test_summary_needs_every_stage() -> None:
 
 @pytest.mark.slow
 def test_a_timed_analysis_times_every_stage_and_leaves_no_thread(tmp_path: Path) -> None:
+    before = set(threading.enumerate())
     clip = tmp_path / "clip.avi"
     cap = cv2.VideoCapture(str(samples_dir() / "good_session.mp4"))
     writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (640, 480))
@@ -86,4 +87,5 @@ def test_a_timed_analysis_times_every_stage_and_leaves_no_thread(tmp_path: Path)
     assert times.ms_per_frame("hands") > times.ms_per_frame("coach")
     assert times.busy_s > 0 and 0 < times.own_share < 1
     assert times.wall_s >= max(times.seconds.values())
-    assert not [t.name for t in threading.enumerate() if t.name.startswith("footcoach-") and t.is_alive()]
+    started = [t for t in threading.enumerate() if t not in before]
+    assert not [t.name for t in started if t.name.startswith("footcoach-") and t.is_alive()]
