@@ -54,8 +54,8 @@ from coach.sources import Frame, Source, SourceInfo, open_source
 
 LIVE_FOOT_SETTINGS: dict[str, float] = VIDEO_FOOT_SETTINGS
 """Foot-stage settings for live use: the video settings. Segmenting the foot blocks the
-loop while it runs, so live coaching segments a smaller picture and less often; optical
-flow carries the foot in between."""
+loop while it runs, so live coaching segments a smaller picture, once, and then follows
+the foot (``coach.foot_track``) instead of segmenting it again."""
 
 LIVE_COACH_SETTINGS: dict[str, float] = {"pace_hold_s": 0.25}
 """Cue settings (:class:`coach.cues.CoachConfig`) for live use. A rushed glide is over in
