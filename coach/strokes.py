@@ -62,6 +62,9 @@ class StrokeConfig:
             move (bell-shaped speed) reaches about 1.5.
         glide_dip_ratio: a slow-down below this share of the speed on both sides
             ends one stretch of travel and starts another.
+        glide_speed_change: travel that is not a glide as a whole is cut where
+            its pace changes by this factor (a slow glide flowing into a quick move).
+        glide_min_steady_s: the shortest stretch of one pace such a cut leaves.
         cyclic_min_strength: share of the motion's energy at its main rate for a
             repeated stroke (0-1; noise is about 0.1-0.3, a stroke over 0.6).
         min_cycles: repetitions a window must show to be a cyclic stroke.
@@ -83,6 +86,8 @@ class StrokeConfig:
     glide_min_speed_fl_s: float = 0.02
     glide_max_surge: float = 1.3
     glide_dip_ratio: float = 0.35
+    glide_speed_change: float = 1.5
+    glide_min_steady_s: float = 0.3
     cyclic_min_strength: float = 0.45
     min_cycles: float = 1.2
     live_min_cycles: float = 0.7
@@ -268,17 +273,9 @@ def find_glides(track: ContactTrack, config: StrokeConfig) -> list[GlideRun]:
         typical = float(np.median(np.abs(da[i:j])))
         scale = float(np.clip(0.04 / max(typical, 1e-6), 0.1, 0.3))
         quick = np.abs(np.gradient(smooth(t[i:j], track.fl[i:j, _P, :1], scale)[:, 0], t[i:j]))
+        min_len = max(2, round(config.glide_min_steady_s / max(dt, 1e-3)))
         for a, b in _split_at_dips(quick, config.glide_dip_ratio):
-            a, b = i + a, i + b
-            travel = abs(palm[b - 1, 0] - palm[a, 0])
-            if travel < config.glide_min_travel_fl:
-                continue
-            path = path_length(palm[a:b])
-            straight = float(np.linalg.norm(palm[b - 1] - palm[a])) / max(path, 1e-9)
-            if straight >= config.glide_min_straightness and _surge(t[a:b], track.fl[a:b, _P, 0]) <= (
-                config.glide_max_surge
-            ):
-                runs.append(GlideRun(a, b, float(travel), straight))
+            runs.extend(_steady_glides(track, palm, quick, i, i + a, i + b, min_len, config))
     return runs
 
 
@@ -327,6 +324,86 @@ def _split_at_dips(speed: np.ndarray, ratio: float) -> list[tuple[int, int]]:
                 cuts.append(k)
     cuts.append(n)
     return [(a, b) for a, b in itertools.pairwise(cuts) if b - a >= 2]
+
+
+def _steady_glides(
+    track: ContactTrack,
+    palm: np.ndarray,
+    quick: np.ndarray,
+    offset: int,
+    a: int,
+    b: int,
+    min_len: int,
+    config: StrokeConfig,
+    may_glide: bool = True,
+) -> list[GlideRun]:
+    """The glides in one stretch of one-way travel: the whole stretch, or pieces of one pace.
+
+    A stretch that is not a glide as a whole is cut where its pace changes (see
+    :func:`_pace_cut`) and each side is examined again. Only the slower side of
+    a cut may be a glide: a glide flows into a quicker move, while the middle of
+    a repositioning move, cut from its slow start and end, would look as steady
+    as a glide.
+
+    Args:
+        track: the present stretch.
+        palm: (n, 2) its smoothed palm positions.
+        quick: the speed along the foot over ``offset`` onwards.
+        offset: where ``quick`` starts in ``track``.
+        a, b: the stretch (end exclusive), indices into ``track``.
+        min_len: the shortest piece a cut leaves, samples.
+        config: thresholds.
+        may_glide: False on the quicker side of a cut.
+    """
+    if b - a < 2:
+        return []
+    t = track.t_s
+    travel = abs(palm[b - 1, 0] - palm[a, 0])
+    if travel < config.glide_min_travel_fl:
+        return []  # no piece of it travels far enough either
+    if may_glide:
+        straight = float(np.linalg.norm(palm[b - 1] - palm[a])) / max(path_length(palm[a:b]), 1e-9)
+        if straight >= config.glide_min_straightness and _surge(t[a:b], track.fl[a:b, _P, 0]) <= (
+            config.glide_max_surge
+        ):
+            return [GlideRun(a, b, float(travel), straight)]
+    cut = _pace_cut(quick[a - offset : b - offset], min_len, config.glide_speed_change)
+    if cut is None:
+        return []
+    k, left_slower = cut
+    args = (track, palm, quick, offset)
+    left = _steady_glides(*args, a, a + k, min_len, config, may_glide and left_slower)
+    return left + _steady_glides(*args, a + k, b, min_len, config, may_glide and not left_slower)
+
+
+def _pace_cut(speed: np.ndarray, min_len: int, ratio: float) -> tuple[int, bool] | None:
+    """Where a stretch's pace changes most: a slow glide flowing into a quick move the same way.
+
+    The cut that best divides the speed into two levels (least squared
+    deviation from each side's mean) counts when one side is at least
+    ``ratio`` times as fast as the other. A steady glide has no such cut.
+
+    Args:
+        speed: (n,) speed along the foot.
+        min_len: the shortest side, samples.
+        ratio: the change of pace that counts.
+
+    Returns:
+        The cut's index and whether the left side is the slower, or None.
+    """
+    n = len(speed)
+    if n < 2 * min_len:
+        return None
+    c1 = np.concatenate([[0.0], np.cumsum(speed)])
+    c2 = np.concatenate([[0.0], np.cumsum(speed**2)])
+    k = np.arange(min_len, n - min_len + 1)
+    left_sse = c2[k] - c1[k] ** 2 / k
+    right_sse = (c2[n] - c2[k]) - (c1[n] - c1[k]) ** 2 / (n - k)
+    best = int(k[np.argmin(left_sse + right_sse)])
+    left, right = c1[best] / best, (c1[n] - c1[best]) / (n - best)
+    if max(left, right) < ratio * max(min(left, right), 1e-9):
+        return None
+    return best, bool(left < right)
 
 
 def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, int]]:
@@ -392,11 +469,29 @@ def describe(track: ContactTrack, kind: str, confidence: float, config: StrokeCo
     if kind == "glide":
         travel = float(pts[-1, 0] - pts[0, 0])
         direction = "heel_to_toe" if travel > 0 else "toe_to_heel"
-        speed = abs(travel) / max(end - start, 1e-6)
+        speed = glide_speed(t, pts)
         return Stroke(start, end, kind, zone, confidence, direction=direction, speed_fl_s=speed)
     if kind == "press":
         return Stroke(start, end, kind, zone, confidence, hold_s=end - start)
     return Stroke(start, end, kind, zone, confidence, rate_hz=stroke_rate(t, pts, config.window_s))
+
+
+def glide_speed(t: np.ndarray, pts: np.ndarray) -> float:
+    """A glide's speed along its path, FL/s: the slope of a straight line fitted to its track.
+
+    Travel over duration counts the jitter of its two end points and any
+    moment of setting off or stopping in full; a line fitted to the whole track
+    weighs every frame alike.
+
+    Args:
+        t: (n,) seconds.
+        pts: (n, 2) the palm in foot lengths (a, s).
+    """
+    if len(t) < 3 or t[-1] - t[0] <= 0:
+        return float(np.linalg.norm(pts[-1] - pts[0]) / max(float(t[-1] - t[0]), 1e-6))
+    tc = t - t.mean()
+    slope = (tc @ (pts - pts.mean(axis=0))) / float(tc @ tc)
+    return float(np.hypot(*slope))
 
 
 def stroke_rate(t: np.ndarray, pts: np.ndarray, max_window_s: float) -> float | None:

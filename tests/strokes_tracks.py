@@ -69,3 +69,10 @@ def contacts(*parts: np.ndarray, noise_fl: float = 0.004, seed: int = 0) -> list
         q = p + jitter
         out.append(Contact(round(i * 1000 / FPS), present, q, q, 0 if present else -1))
     return out
+
+
+def move(seconds: float, start=(0.3, 0.4), end=(0.8, 0.4)) -> np.ndarray:
+    """A hand repositioning: it speeds up and slows down like any reaching movement (smoothstep)."""
+    t = np.arange(0, seconds, 1 / FPS) / seconds
+    f = (t * t * (3 - 2 * t))[:, None]
+    return _hand(np.asarray(start) + f * (np.asarray(end) - np.asarray(start)))

@@ -31,6 +31,29 @@ def test_glides_speed_and_direction(speed: float) -> None:
         assert s.speed_fl_s == pytest.approx(speed, rel=0.15)
 
 
+def test_a_slow_glide_flowing_into_a_quick_move_the_same_way() -> None:
+    # Toe to heel at 0.12 FL/s, then on towards the heel without stopping, four times as fast.
+    strokes = offline(
+        tr.absent(0.5), tr.glide(0.12, u0=0.75, u1=0.4), tr.move(0.6, (0.4, 0.4), (0.12, 0.4)), tr.absent(0.5)
+    )
+    assert [s.type for s in strokes] == ["glide"]
+    g = strokes[0]
+    assert g.speed_fl_s == pytest.approx(0.12, rel=0.1) and g.direction == "toe_to_heel"
+    assert g.start_s == pytest.approx(0.5, abs=0.25) and g.end_s == pytest.approx(0.5 + 0.35 / 0.12, abs=0.3)
+
+
+def test_a_repositioning_move_is_no_glide() -> None:
+    # Its steady middle, between a slow start and a slow end, is not a glide either.
+    assert offline(tr.absent(0.5), tr.move(1.0, (0.15, 0.4), (0.75, 0.4)), tr.absent(0.5)) == []
+
+
+def test_glide_speed_is_the_pace_not_travel_over_duration() -> None:
+    # A glide that pauses at each end: the pauses do not slow it down.
+    strokes = offline(tr.press(0.3, (0.1, 0.4)), tr.glide(0.25, u0=0.1, u1=0.7), tr.press(0.3, (0.7, 0.4)))
+    assert [s.type for s in strokes] == ["glide"]
+    assert strokes[0].speed_fl_s == pytest.approx(0.25, rel=0.05)
+
+
 def test_press_and_its_hold() -> None:
     strokes = offline(tr.absent(1), tr.press(4, spot=(0.68, 0.5)), tr.absent(1))
     assert [s.type for s in strokes] == ["press"]
