@@ -550,6 +550,46 @@ class Foot:
             m = cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
         return m.astype(bool)
 
+    def covers(self, points_px: np.ndarray, dilate_fl: float = 0.0) -> np.ndarray:
+        """(n,) bool: which points fall on :meth:`mask` grown by ``dilate_fl``, without drawing it.
+
+        Pixel for pixel the same answer as ``mask(dilate_fl)`` looked up at the
+        rounded points (False off the frame), but only the outline's box is
+        drawn and the growing is tested in a window around each point near the
+        edge: the cost does not grow with the frame's size.
+
+        Args:
+            points_px: (n, 2) px.
+            dilate_fl: how far the outline is grown, FL.
+        """
+        pts = np.round(np.asarray(points_px, np.float64).reshape(-1, 2))
+        out = np.zeros(len(pts), bool)
+        if not self.found or len(pts) == 0:
+            return out
+        w, h = self.image_size
+        poly = np.round(self.outline).astype(np.int32)
+        r = max(0, round(dilate_fl * self.length_px))
+        # Every pixel of the grown mask lies in the outline's box grown by r, within the frame.
+        lo = np.maximum(poly.min(axis=0) - r, 0)
+        hi = np.minimum(poly.max(axis=0) + r, np.array([w - 1, h - 1]))
+        if np.any(hi < lo):
+            return out
+        box = np.zeros((int(hi[1] - lo[1]) + 1, int(hi[0] - lo[0]) + 1), np.uint8)
+        cv2.fillPoly(box, [poly - lo.astype(np.int32)], 1)
+        bh, bw = box.shape
+        local = np.nan_to_num(pts - lo, nan=-1.0).astype(np.int64)
+        near = (local[:, 0] >= 0) & (local[:, 0] < bw) & (local[:, 1] >= 0) & (local[:, 1] < bh)
+        out[near] = box[local[near, 1], local[near, 0]] > 0
+        if r > 0:
+            kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+            for i in np.flatnonzero(near & ~out):
+                x, y = int(local[i, 0]), int(local[i, 1])
+                x0, y0 = max(0, x - r), max(0, y - r)
+                x1, y1 = min(bw, x + r + 1), min(bh, y + r + 1)
+                k = kernel[y0 - y + r : y1 - y + r, x0 - x + r : x1 - x + r]
+                out[i] = bool((box[y0:y1, x0:x1] & k).any())
+        return out
+
     def contains(self, points_px: np.ndarray, margin_fl: float = 0.0) -> np.ndarray:
         """(n,) bool: which points lie inside the outline (grown by ``margin_fl`` FL)."""
         pts = np.asarray(points_px, np.float64).reshape(-1, 2)
@@ -1410,38 +1450,27 @@ def foot_like_hands(hands: Hands, foot: Foot, config: FootConfig | None = None) 
     if n == 0 or not foot.found or foot.map is None:
         return out
     fl = foot.length_px
-    fmask = foot.mask(dilate_fl=0.03)
-    h, w = fmask.shape
-
-    def on_foot(points: np.ndarray) -> np.ndarray:
-        p = np.round(points).astype(int)
-        inside = (p[:, 0] >= 0) & (p[:, 0] < w) & (p[:, 1] >= 0) & (p[:, 1] < h)
-        res = np.zeros(len(p), bool)
-        res[inside] = fmask[p[inside, 1], p[inside, 0]]
-        return res
-
+    xy = hands.xy.astype(np.float64)
+    # The line back from each wrist, away from the fingers, where a forearm would be.
+    d = xy[:, L.WRIST] - xy[:, L.MIDDLE_MCP]
+    dn = np.hypot(d[:, 0], d[:, 1])
+    d = d / np.maximum(dn, 1e-6)[:, None]
+    steps = np.linspace(0.1, cfg.forearm_reach, 8) * fl
+    forearm = xy[:, L.WRIST, None, :] + steps[None, :, None] * d[:, None, :]
+    points = np.concatenate([xy, forearm], axis=1)
+    covered = foot.covers(points.reshape(-1, 2), dilate_fl=0.03).reshape(n, -1)
+    inside, forearm_on_foot = covered[:, : xy.shape[1]], covered[:, xy.shape[1] :].all(axis=1)
     axis, _ = foot.map.axes()
     cos_mimic = math.cos(math.radians(cfg.mimic_angle_deg))
     for i in range(n):
-        xy = hands.xy[i].astype(np.float64)
-        inside = on_foot(xy)
-        if inside.mean() < cfg.reject_inside:
+        if inside[i].mean() < cfg.reject_inside:
             continue
-        wrist, knuckle = xy[L.WRIST], xy[L.MIDDLE_MCP]
-        d = wrist - knuckle
-        dn = float(np.hypot(*d))
-        if dn < 1e-6:
-            out[i] = True
-            continue
-        d /= dn
-        steps = np.linspace(0.1, cfg.forearm_reach, 8) * fl
-        forearm = wrist[None, :] + steps[:, None] * d[None, :]
-        if inside[L.WRIST] and on_foot(forearm).all():
+        if dn[i] < 1e-6 or (inside[i, L.WRIST] and forearm_on_foot[i]):
             out[i] = True
             continue
         # Fingers pointing to the toes, fingertips spread over the toe end.
-        pointing = -d
-        uv = foot.map.to_uv(xy[_FINGERTIPS])
+        pointing = -d[i]
+        uv = foot.map.to_uv(xy[i, _FINGERTIPS])
         tips_at_toes = float(np.mean(uv[:, 0] >= 0.72))
         if float(np.dot(pointing, axis)) >= cos_mimic and tips_at_toes >= 0.6:
             out[i] = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -266,6 +267,26 @@ def test_tracker_follows_a_slowly_moving_foot() -> None:
         assert foot.found, i
         worst = max(worst, np.hypot(*(foot.heel - heel)) / fl, np.hypot(*(foot.toe - toe)) / fl)
     assert worst <= MAX_POINT_ERROR_FL
+
+
+@pytest.mark.parametrize("shift", [(0.0, 0.0), (-180.0, 0.0), (150.0, 90.0), (0.0, -160.0), (700.0, 0.0)])
+@pytest.mark.parametrize("dilate_fl", [0.0, 0.03, 0.1])
+def test_covers_agrees_with_the_mask_pixel_for_pixel(upright_foot, shift, dilate_fl: float) -> None:
+    """The cheap point test gives the drawn mask's answer, also for a foot partly or wholly off the frame."""
+    _, _, _, found = upright_foot
+    foot = replace(found, outline=found.outline + np.float32(shift))
+    mask = foot.mask(dilate_fl)
+    h, w = mask.shape
+    points = np.random.default_rng(7).uniform([-15, -15], [w + 15, h + 15], (3000, 2))
+    # Points on the outline's edge, where growing it decides.
+    edge = foot.outline.astype(np.float64)
+    points = np.vstack([points, edge + np.random.default_rng(8).normal(0, 4, edge.shape)])
+    p = np.round(points).astype(int)
+    inside = (p[:, 0] >= 0) & (p[:, 0] < w) & (p[:, 1] >= 0) & (p[:, 1] < h)
+    expected = np.zeros(len(p), bool)
+    expected[inside] = mask[p[inside, 1], p[inside, 0]]
+    assert foot.covers(points, dilate_fl).tolist() == expected.tolist()
+    assert expected.any() or shift[0] >= w
 
 
 def test_hand_regions_cover_hand_and_forearm() -> None:
