@@ -74,6 +74,11 @@ class StrokeConfig:
         knead_min_across: share of a knead's movement that is across the foot (v).
         toe_min_u: the thumb's median u for toe work (spec: toes zone from 0.78).
         min_stroke_s: shorter segments are not strokes.
+        rest_window_s: a cyclic stroke's point is at rest when, over this time,
+        rest_share: it stays within this share of the stroke's reach of one spot.
+        slip_min_fl, slip_speed_fl_s: a leap of the palm at least this long and
+            this fast between two frames is the tracked hand slipping to another.
+        slip_max_s: the longest slip that is bridged (it must leap back within this time).
     """
 
     window_s: float = 3.2
@@ -96,6 +101,11 @@ class StrokeConfig:
     knead_min_across: float = 0.6
     toe_min_u: float = 0.78
     min_stroke_s: float = 0.6
+    rest_window_s: float = 0.5
+    rest_share: float = 0.5
+    slip_min_fl: float = 0.1
+    slip_speed_fl_s: float = 4.0
+    slip_max_s: float = 1.5
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -190,7 +200,12 @@ def classify_window(
     span = float(t[-1] - t[0])
     osc_p = oscillation(t, palm)
     across = _across_share(t, palm)
-    kneading = _repeats(palm, osc_p, span, cycles, config) and across >= config.knead_min_across
+    # Kneading rocks back and forth across the foot; a palm going round with circling thumbs does not knead.
+    kneading = (
+        _repeats(palm, osc_p, span, cycles, config)
+        and across >= config.knead_min_across
+        and abs(osc_p.circularity) < config.circle_min_circularity
+    )
     if kneading and np.median(uv[:, _P, 0]) < config.toe_min_u:
         # The palm works across the ball (or further back) while the thumb may rest on the toes.
         return WindowVerdict("knead", 0.5 + 0.25 * osc_p.strength + 0.25 * across, osc_p)
@@ -274,9 +289,28 @@ def find_glides(track: ContactTrack, config: StrokeConfig) -> list[GlideRun]:
         scale = float(np.clip(0.04 / max(typical, 1e-6), 0.1, 0.3))
         quick = np.abs(np.gradient(smooth(t[i:j], track.fl[i:j, _P, :1], scale)[:, 0], t[i:j]))
         min_len = max(2, round(config.glide_min_steady_s / max(dt, 1e-3)))
+        whole = _as_glide(track, palm, i, j, config)
+        if whole is not None:  # a glide with a wobble of the tracked point that looks like a dip
+            runs.append(whole)
+            continue
         for a, b in _split_at_dips(quick, config.glide_dip_ratio):
             runs.extend(_steady_glides(track, palm, quick, i, i + a, i + b, min_len, config))
     return runs
+
+
+def _as_glide(track: ContactTrack, palm: np.ndarray, a: int, b: int, config: StrokeConfig) -> GlideRun | None:
+    """The stretch ``a:b`` as a glide, if it travels far enough, straight and steadily; else None."""
+    if b - a < 2:
+        return None
+    travel = abs(palm[b - 1, 0] - palm[a, 0])
+    straight = float(np.linalg.norm(palm[b - 1] - palm[a])) / max(path_length(palm[a:b]), 1e-9)
+    if (
+        travel >= config.glide_min_travel_fl
+        and straight >= config.glide_min_straightness
+        and _surge(track.t_s[a:b], track.fl[a:b, _P, 0]) <= config.glide_max_surge
+    ):
+        return GlideRun(a, b, float(travel), straight)
+    return None
 
 
 def _surge(t: np.ndarray, a: np.ndarray) -> float:
@@ -289,7 +323,11 @@ def _surge(t: np.ndarray, a: np.ndarray) -> float:
 
 
 def _sign_runs(sign: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
-    """(start, end) of the stretches of one non-zero sign, bridging pauses of up to ``max_gap`` samples."""
+    """(start, end) of the stretches of one non-zero sign, bridging pauses of up to ``max_gap`` samples.
+
+    A blip the other way no longer than a pause (the tracked point wobbling
+    back for a moment) is bridged too.
+    """
     out: list[tuple[int, int]] = []
     i, n = 0, len(sign)
     while i < n:
@@ -299,6 +337,8 @@ def _sign_runs(sign: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
         j = i
         while j < n and sign[j] == sign[i]:
             j += 1
+        if len(out) >= 2 and sign[out[-2][0]] == sign[i] and i - out[-2][1] <= max_gap:
+            out.pop()  # a short blip the other way between two stretches of this sign
         if out and sign[out[-1][0]] == sign[i] and i - out[-1][1] <= max_gap:
             out[-1] = (out[-1][0], j)
         else:
@@ -355,18 +395,11 @@ def _steady_glides(
         config: thresholds.
         may_glide: False on the quicker side of a cut.
     """
-    if b - a < 2:
-        return []
-    t = track.t_s
-    travel = abs(palm[b - 1, 0] - palm[a, 0])
-    if travel < config.glide_min_travel_fl:
+    if b - a < 2 or abs(palm[b - 1, 0] - palm[a, 0]) < config.glide_min_travel_fl:
         return []  # no piece of it travels far enough either
-    if may_glide:
-        straight = float(np.linalg.norm(palm[b - 1] - palm[a])) / max(path_length(palm[a:b]), 1e-9)
-        if straight >= config.glide_min_straightness and _surge(t[a:b], track.fl[a:b, _P, 0]) <= (
-            config.glide_max_surge
-        ):
-            return [GlideRun(a, b, float(travel), straight)]
+    whole = _as_glide(track, palm, a, b, config) if may_glide else None
+    if whole is not None:
+        return [whole]
     cut = _pace_cut(quick[a - offset : b - offset], min_len, config.glide_speed_change)
     if cut is None:
         return []
@@ -507,17 +540,77 @@ def stroke_rate(t: np.ndarray, pts: np.ndarray, max_window_s: float) -> float | 
     first = oscillation(t, pts)
     if first.rate_hz <= 0:
         return None
-    window = min(4.0 / first.rate_hz, max_window_s)
-    if t[-1] - t[0] <= window:
-        return first.rate_hz
-    rates = []
-    for start in np.arange(t[0], t[-1] - window + 1e-9, window / 4):
-        lo, hi = np.searchsorted(t, [start, start + window])
-        osc = oscillation(t[lo:hi], pts[lo:hi])
-        # A window that sees less than one and a half cycles is measuring drift, not the stroke.
-        if osc.rate_hz * window >= 1.5:
-            rates.append(osc.rate_hz)
-    return float(np.median(rates)) if rates else first.rate_hz
+    # The whole stroke's first estimate may be its drift (a move into it, a step to the next toe);
+    # then windows of half the longest length find the repetition.
+    for window in (min(4.0 / first.rate_hz, max_window_s), max_window_s / 2):
+        if t[-1] - t[0] <= window:
+            return first.rate_hz
+        rates = []
+        for start in np.arange(t[0], t[-1] - window + 1e-9, window / 4):
+            lo, hi = np.searchsorted(t, [start, start + window])
+            osc = oscillation(t[lo:hi], pts[lo:hi])
+            # A window that sees less than one and a half cycles is measuring drift, not the stroke.
+            if osc.rate_hz * window >= 1.5:
+                rates.append(osc.rate_hz)
+        if rates:
+            return float(np.median(rates))
+    return first.rate_hz
+
+
+def mend_slips(track: ContactTrack, config: StrokeConfig | None = None) -> ContactTrack:
+    """Bridges the moments where the tracked hand slips to another and back.
+
+    Now and then the hand tracker or the choice of the working hand swaps the
+    working hand for the holding one (or the foot) for a few frames: every
+    point leaps across the foot faster than a hand moves and later leaps back
+    to where it left. Those frames are not the working hand; they are replaced
+    by a straight line between the frames before and after, so a stroke is not
+    cut in two by a moment the camera got wrong.
+
+    Args:
+        track: the contacts, one per frame.
+        config: thresholds (``slip_speed_fl_s``, ``slip_min_fl``, ``slip_max_s``).
+
+    Returns:
+        The mended track (the same object when nothing slipped).
+    """
+    config = config or StrokeConfig()
+    t, n = track.t_s, len(track)
+    if n < 3:
+        return track
+    palm = track.fl[:, _P]
+    step = np.zeros(n)
+    step[1:] = np.linalg.norm(np.diff(palm, axis=0), axis=1)
+    dt = np.diff(t, prepend=t[0] - 1.0)
+    both = track.present & np.roll(track.present, 1)
+    both[0] = False
+    leaps = np.flatnonzero(both & (step >= config.slip_min_fl) & (step >= config.slip_speed_fl_s * dt))
+    if len(leaps) == 0:
+        return track
+    uv, fl, present = track.uv.copy(), track.fl.copy(), track.present.copy()
+    k = 0
+    while k < len(leaps):
+        i = int(leaps[k])
+        before = palm[i - 1]
+        # The first later leap (within slip_max_s) that lands nearer where the hand left than where it went.
+        back = next(
+            (
+                int(j)
+                for j in leaps[k + 1 :]
+                if t[j] - t[i] <= config.slip_max_s
+                and np.linalg.norm(palm[j] - before) < np.linalg.norm(palm[j] - palm[i])
+                and track.present[i:j].all()
+            ),
+            None,
+        )
+        if back is None:
+            k += 1
+            continue
+        f = ((t[i:back] - t[i - 1]) / (t[back] - t[i - 1]))[:, None, None]
+        uv[i:back] = uv[i - 1] + f * (uv[back] - uv[i - 1])
+        fl[i:back] = fl[i - 1] + f * (fl[back] - fl[i - 1])
+        k = int(np.searchsorted(leaps, back)) + 1
+    return ContactTrack(t, uv, fl, present)
 
 
 def segment_strokes(track: ContactTrack, config: StrokeConfig | None = None) -> list[Stroke]:
@@ -531,6 +624,7 @@ def segment_strokes(track: ContactTrack, config: StrokeConfig | None = None) -> 
         Strokes in time order, not overlapping.
     """
     config = config or StrokeConfig()
+    track = mend_slips(track, config)
     strokes: list[Stroke] = []
     for a, b in _runs(track.present):
         part = track.slice(a, b)
@@ -588,7 +682,7 @@ def _segment_cyclic(track: ContactTrack, config: StrokeConfig) -> list[Stroke]:
         if labels[i] is not None:
             segments.append([i, j + 1, labels[i]])
         i = j + 1
-    _extend_to_edges(track, segments)
+    _extend_to_edges(track, segments, config)
     out = []
     for a, b, kind in segments:
         dur = t[b - 1] - t[a]
@@ -598,26 +692,49 @@ def _segment_cyclic(track: ContactTrack, config: StrokeConfig) -> list[Stroke]:
     return out
 
 
-def _extend_to_edges(track: ContactTrack, segments: list[list]) -> None:
-    """Grows each cyclic segment into the unlabelled frames next to it while the hand stays where it worked.
+def _extend_to_edges(track: ContactTrack, segments: list[list], config: StrokeConfig) -> None:
+    """Moves each cyclic segment's ends to where the hand really starts and stops working.
 
     A centred window straddling a stroke's start or end sees part of the move
     to or from it and is not sure; the stroke really goes on as long as its
     point stays within the region it covered (its centre plus 1.25 times its
     reach), so the segment is grown frame by frame until the point leaves it.
+    Circles and kneading also need the point to keep moving: a hand that
+    arrived and waits before it starts circling is not circling yet, though a
+    long window around that moment sees the circles that follow. So those
+    segments first lose the moments at their ends where the point rests (stays
+    within ``rest_share`` of the stroke's reach of one spot for
+    ``rest_window_s``), and do not grow into such moments. (Toe work's pulls are
+    too small to tell from a resting thumb this way.)
     """
+    t = track.t_s
+    half = config.rest_window_s / 2
     for k, (a, b, kind) in enumerate(segments):
         if kind == "press":
             continue
         pts = track.fl[:, POINTS.index(PRIMARY_POINT[kind])]
         core = pts[a:b]
         centre = np.median(core, axis=0)
-        reach = 1.25 * float(np.percentile(np.linalg.norm(core - centre, axis=1), 95)) + 0.01
+        spread = float(np.percentile(np.linalg.norm(core - centre, axis=1), 95))
+        reach = 1.25 * spread + 0.01
+        rest = config.rest_share * spread if kind in ("thumb_circles", "knead") else 0.0
+
+        def working(i: int, pts: np.ndarray = pts, centre: np.ndarray = centre, reach: float = reach,
+                    rest: float = rest) -> bool:  # fmt: skip
+            if np.linalg.norm(pts[i] - centre) > reach:
+                return False
+            lo, hi = np.searchsorted(t, [t[i] - half, t[i] + half])
+            return rest == 0.0 or max_drift(pts[lo:hi]) >= rest
+
+        while b - a > 1 and not working(a):
+            a += 1
+        while b - a > 1 and not working(b - 1):
+            b -= 1
         left_limit = segments[k - 1][1] if k > 0 else 0
         right_limit = segments[k + 1][0] if k + 1 < len(segments) else len(track)
-        while a > left_limit and np.linalg.norm(pts[a - 1] - centre) <= reach:
+        while a > left_limit and working(a - 1):
             a -= 1
-        while b < right_limit and np.linalg.norm(pts[b] - centre) <= reach:
+        while b < right_limit and working(b):
             b += 1
         segments[k][0], segments[k][1] = a, b
 

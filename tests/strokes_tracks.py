@@ -76,3 +76,18 @@ def move(seconds: float, start=(0.3, 0.4), end=(0.8, 0.4)) -> np.ndarray:
     t = np.arange(0, seconds, 1 / FPS) / seconds
     f = (t * t * (3 - 2 * t))[:, None]
     return _hand(np.asarray(start) + f * (np.asarray(end) - np.asarray(start)))
+
+
+def loops(seconds: float, rate_hz: float, centre=(0.45, 0.45), along=0.035, across=0.06) -> np.ndarray:
+    """The whole hand going round in loops a little wider across the foot than along it."""
+    t = np.arange(0, seconds, 1 / FPS)
+    ph = 2 * math.pi * rate_hz * t
+    return _hand(np.stack([centre[0] + along * np.cos(ph), centre[1] + across * np.sin(ph)], axis=1))
+
+
+def slip(part: np.ndarray, start_s: float, seconds: float, offset=(-0.35, 0.25)) -> np.ndarray:
+    """``part`` with every point leaping ``offset`` away for ``seconds`` (the tracker took another hand)."""
+    out = part.copy()
+    i = int(start_s * FPS)
+    out[i : i + int(seconds * FPS)] += np.asarray(offset)
+    return out

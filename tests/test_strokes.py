@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
-from coach.strokes import ContactTrack, Stroke, StrokeConfig, StrokeEngine, segment_strokes
+from coach.strokes import ContactTrack, Stroke, StrokeConfig, StrokeEngine, segment_strokes, stroke_rate
 from tests import strokes_tracks as tr
 
 
@@ -52,6 +55,43 @@ def test_glide_speed_is_the_pace_not_travel_over_duration() -> None:
     strokes = offline(tr.press(0.3, (0.1, 0.4)), tr.glide(0.25, u0=0.1, u1=0.7), tr.press(0.3, (0.7, 0.4)))
     assert [s.type for s in strokes] == ["glide"]
     assert strokes[0].speed_fl_s == pytest.approx(0.25, rel=0.05)
+
+
+def test_a_glide_survives_a_wobble_of_the_tracked_point() -> None:
+    part = tr.glide(0.2, u0=0.15, u1=0.7)
+    part[40:43] -= np.array([0.05, 0.0])  # three frames jerk back along the foot, halfway
+    strokes = offline(tr.absent(0.5), part, tr.absent(0.5))
+    assert [s.type for s in strokes] == ["glide"]
+    assert strokes[0].end_s - strokes[0].start_s == pytest.approx(0.55 / 0.2, abs=0.3)
+
+
+def test_a_slip_to_the_other_hand_does_not_cut_a_stroke() -> None:
+    strokes = offline(tr.absent(1), tr.slip(tr.circles(6, 1.0), 2.5, 0.4), tr.absent(1))
+    assert [s.type for s in strokes] == ["thumb_circles"]
+    assert strokes[0].start_s == pytest.approx(1.0, abs=0.5) and strokes[0].end_s == pytest.approx(
+        7.0, abs=0.5
+    )
+
+
+def test_circles_begin_when_the_thumb_starts_circling_not_when_the_hand_arrives() -> None:
+    # The hand lands on the spot and waits 0.8 s (too short for a press), then circles.
+    strokes = offline(tr.absent(0.5), tr.press(0.8, spot=(0.5, 0.3)), tr.circles(5, 1.0), tr.absent(1))
+    assert [s.type for s in strokes] == ["thumb_circles"]
+    assert strokes[0].start_s == pytest.approx(1.3, abs=0.2)
+
+
+def test_a_hand_going_round_is_not_kneading() -> None:
+    # Loops a little wider across the foot than along it: round, so circles, not a knead's rocking.
+    strokes = offline(tr.absent(1), tr.loops(5, 1.2), tr.absent(1))
+    assert [s.type for s in strokes] == ["thumb_circles"]
+
+
+def test_the_rate_of_a_stroke_that_begins_with_a_move() -> None:
+    # 0.6 s moving 0.25 FL into place, then 1.7 Hz toe pulls: the move must not pass for the rhythm.
+    t = np.arange(0, 3.6, 1 / tr.FPS)
+    a = np.where(t < 0.6, 0.25 * t / 0.6, 0.25) + 0.02 * np.sin(2 * math.pi * 1.7 * t)
+    pts = np.stack([a, 0.02 * np.sin(2 * math.pi * 0.2 * t)], axis=1)
+    assert stroke_rate(t, pts, 3.2) == pytest.approx(1.7, rel=0.1)
 
 
 def test_press_and_its_hold() -> None:
