@@ -732,6 +732,9 @@ def _extend_to_edges(track: ContactTrack, segments: list[list], config: StrokeCo
             b -= 1
         left_limit = segments[k - 1][1] if k > 0 else 0
         right_limit = segments[k + 1][0] if k + 1 < len(segments) else len(track)
+        # Only the half of the shortest window that straddles the start or end is unsure.
+        left_limit = max(left_limit, int(np.searchsorted(t, t[a] - config.window_s / 4)))
+        right_limit = min(right_limit, int(np.searchsorted(t, t[b - 1] + config.window_s / 4, side="right")))
         while a > left_limit and working(a - 1):
             a -= 1
         while b < right_limit and working(b):
