@@ -233,7 +233,7 @@ def _stroke_motion(stroke: Stroke, foot: FootModel, t: np.ndarray) -> np.ndarray
     per_toe = stroke.cycles / stroke.rate_hz
     toe = np.minimum((t // per_toe).astype(int), len(TOES) - 1)
     pull_fl = min(stroke.size_fl, 0.04)
-    centres = np.array([[max(tu - 1.8 * r - 0.02, 0.79), ts] for ts, tu, r in TOES])
+    centres = foot.toe_spots
     previous = centres[np.maximum(toe - 1, 0)]
     f = _ease((t - toe * per_toe) / (0.25 * per_toe))[:, None]
     out = previous * (1 - f) + centres[toe] * f

@@ -12,7 +12,7 @@ planned in FL is exact in the picture at any position, rotation and scale.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -107,6 +107,7 @@ class FootModel:
         lateral: (n,) s of the lateral edge at each u, FL.
         outline: (k, 2) closed outline in the foot frame, columns (a, s), FL.
         look: how it was drawn.
+        toe_spots: (5, 2) where a thumb works each toe, big toe first, (a, s) in FL.
     """
 
     colour: np.ndarray
@@ -116,6 +117,7 @@ class FootModel:
     lateral: np.ndarray
     outline: np.ndarray
     look: FootLook
+    toe_spots: np.ndarray
 
     @classmethod
     def build(cls, look: FootLook, rng: np.random.Generator, n_outline: int = 40) -> FootModel:
@@ -201,6 +203,52 @@ class FootModel:
                 p1 = _sprite_xy(np.array(a0 + rng.uniform(-0.05, 0.05)), np.array(rng.uniform(0.08, 0.2)))
                 cv2.line(colour, _ipt(p0), _ipt(p1), _tone(skin * 0.88), 1, cv2.LINE_AA)
         colour = np.clip(colour, 0, 255).astype(np.float32)
+        return cls._measured(colour, mask, look, n_outline)
+
+    @classmethod
+    def from_picture(
+        cls, colour: np.ndarray, alpha: np.ndarray, place: FootPlacement, look: FootLook, n_outline: int = 40
+    ) -> FootModel:
+        """A foot model cut out of a picture of a real foot (the composite mode's photos).
+
+        The picture is resampled into the foot frame, so the edges that define
+        ``v``, the outline and every planned motion follow the real foot's shape.
+        What lies outside the sprite's extent (a leg behind the heel) is left out.
+
+        Args:
+            colour: (h, w, 3) float32 BGR picture.
+            alpha: (h, w) float32 coverage of the foot in it.
+            place: where the foot lies in the picture: its heel, the level of its
+                longest toe's tip on the long axis, and its lateral side.
+            look: the foot's view and typical skin tone.
+            n_outline: points in the outline polygon.
+
+        Raises:
+            ValueError: no foot is left in the sprite's extent.
+        """
+        h = round((_A_RANGE[1] - _A_RANGE[0]) * _PPF)
+        w = round((_S_RANGE[1] - _S_RANGE[0]) * _PPF)
+        m = place.sprite_matrix()
+        flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+        sprite = cv2.warpAffine(colour.astype(np.float32), m, (w, h), flags=flags)
+        cover = cv2.warpAffine(alpha.astype(np.float32), m, (w, h), flags=flags)
+        mask = (cover >= 0.5).astype(np.uint8)
+        n, comp, stats, _ = cv2.connectedComponentsWithStats(mask)
+        if n < 2:
+            raise ValueError("FootModel.from_picture: no foot inside the sprite's extent")
+        mask = np.where(comp == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA])), 255, 0).astype(np.uint8)
+        model = cls._measured(np.clip(sprite, 0, 255), mask, look, n_outline)
+        # The drawn foot's toe spots, at the same share of the width across the toes.
+        drawn = cls.build(look, np.random.default_rng(0), n_outline)
+        model = replace(model, toe_spots=model.uv_to_as(drawn.as_to_uv(drawn.toe_spots)))
+        # Soft edges as in the photo's own mask, not the thresholded one.
+        near = cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0
+        return replace(model, alpha=np.where(near, np.clip(cover, 0.0, 1.0), 0.0).astype(np.float32))
+
+    @classmethod
+    def _measured(cls, colour: np.ndarray, mask: np.ndarray, look: FootLook, n_outline: int) -> FootModel:
+        """The model of a sprite (toes up, lateral to the right) and its (h, w) uint8 mask, 0-255."""
+        h, w = mask.shape
         alpha = mask.astype(np.float32) / 255.0
 
         # The edges that define v, measured on the drawn mask so labels match pixels.
@@ -208,19 +256,23 @@ class FootModel:
         med = np.empty_like(u_table)
         lat = np.empty_like(u_table)
         cols = _S_RANGE[0] + (np.arange(w) + 0.5) / _PPF
+        found = np.zeros(len(u_table), bool)
         for i, uu in enumerate(u_table):
             row = min(h - 1, max(0, round((_A_RANGE[1] - uu) * _PPF)))
             on = np.flatnonzero(mask[row] >= 128)
-            if on.size == 0:
-                med[i], lat[i] = med[i - 1], lat[i - 1]
-            else:
-                med[i], lat[i] = cols[on[0]], cols[on[-1]]
+            if on.size:
+                med[i], lat[i], found[i] = cols[on[0]], cols[on[-1]], True
+        # A row without foot (past a photo's toe tip or heel) takes the nearest row's edges.
+        idx = np.maximum.accumulate(np.where(found, np.arange(len(u_table)), -1))
+        idx = np.where(idx < 0, int(np.argmax(found)), idx)
+        med, lat = med[idx], lat[idx]
         # Keep the width positive at the very heel and toe tips.
         centre = (med + lat) / 2
         half = np.maximum((lat - med) / 2, 0.01)
         med, lat = centre - half, centre + half
         outline = _outline(mask, n_outline)
-        return cls(colour, alpha, u_table, med, lat, outline, look)
+        toe_spots = np.array([[max(tu - 1.8 * r - 0.02, 0.79), ts] for ts, tu, r in TOES])
+        return cls(colour, alpha, u_table, med, lat, outline, look, toe_spots)
 
     def uv_to_as(self, uv: np.ndarray) -> np.ndarray:
         """Foot coordinates (u, v) to the foot frame (a, s) in FL.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -340,12 +340,15 @@ class RenderedFrame:
     truth: FrameTruth
 
 
-FootPainter = Callable[[np.ndarray, FootPlacement], None]
-HandPainter = Callable[[HandPose, tuple[int, int], np.ndarray], tuple[HandLayer, np.ndarray]]
+# (pose, picture size, light direction, contact weights (21,)) -> (layer, (21, 2) landmarks drawn).
+# The contact point (weights @ landmarks) must land where the pose puts it.
+HandPainter = Callable[[HandPose, tuple[int, int], np.ndarray, np.ndarray], tuple[HandLayer, np.ndarray]]
 
 
 def _procedural_hand(look: HandLook) -> HandPainter:
-    def paint(pose: HandPose, size: tuple[int, int], light: np.ndarray) -> tuple[HandLayer, np.ndarray]:
+    def paint(
+        pose: HandPose, size: tuple[int, int], light: np.ndarray, weights: np.ndarray
+    ) -> tuple[HandLayer, np.ndarray]:
         return draw_hand(size, pose, look, light), hand_landmarks(pose)
 
     return paint
@@ -356,16 +359,17 @@ class Renderer:
 
     Args:
         cfg: what to render.
-        foot_painter: draws the foot (default: the procedural foot); the composite
-            mode passes one that pastes a photo.
-        hand_painter: draws the working hand and returns its landmarks.
+        foot_model: the foot to draw, plan on and label (default: the procedural
+            foot drawn from the seed); the composite mode passes one cut out of a photo.
+        hand_painter: draws the working hand and returns its landmarks, its
+            contact point where the pose's is.
         extra_meta: more to record in the labels' ``meta``.
     """
 
     def __init__(
         self,
         cfg: SynthConfig,
-        foot_painter: FootPainter | None = None,
+        foot_model: FootModel | None = None,
         hand_painter: HandPainter | None = None,
         extra_meta: dict[str, object] | None = None,
     ) -> None:
@@ -375,8 +379,9 @@ class Renderer:
         duration = cfg.duration_s if cfg.duration_s is not None else 20.0
         self.choreography = by_name(cfg.choreography, cfg.seed, duration)
         self.scene = build_scene(cfg, rng, duration)
+        if foot_model is not None:
+            self.scene = replace(self.scene, foot=foot_model)
         self.track = plan(self.choreography, self.scene.foot, cfg.fps, cfg.duration_s)
-        self._foot_painter = foot_painter
         self._hand_painter = hand_painter or _procedural_hand(self.scene.hand_look)
         self._frame_seed = int(rng.integers(2**31))
         self._noise = SensorNoise(cfg.size, self.scene.noise_sigma, rng)
@@ -395,19 +400,16 @@ class Renderer:
             rng = np.random.default_rng([self._frame_seed, i])
             foot = foot_at(scene, cfg, t)
             img = scene.backdrop.copy()
-            draw_leg(img, foot, SKIN_TONES[scene.foot_skin], cfg.view)
+            draw_leg(img, foot, scene.foot.look.skin, cfg.view)
             holding_xy = None
             if cfg.holding_hand:
                 hp = holding_pose(scene, t, foot)
                 layer = draw_hand(size, hp, scene.hand_look, light)
                 composite(img, layer, shadow_strength=0.2)
                 holding_xy = hand_landmarks(hp)
-            if self._foot_painter is None:
-                draw_foot(img, scene.foot, foot)
-            else:
-                self._foot_painter(img, foot)
+            draw_foot(img, scene.foot, foot)
             pose = working_pose(scene, cfg, track, i, foot)
-            layer, working_xy = self._hand_painter(pose, size, light)
+            layer, working_xy = self._hand_painter(pose, size, light, track.weights[i])
             target = working_xy[L.MIDDLE_MCP]
             velocity = np.zeros(2) if prev_target is None else target - prev_target
             prev_target = target
