@@ -32,7 +32,9 @@ How the foot is found (see ``docs/foot.md``):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import cv2
 import numpy as np
@@ -1629,7 +1631,9 @@ class FootTracker:
         elif prev is not None and self._follower is not None:
             real = reject_foot_hands(hands, prev, cfg)
             covered = hand_regions(real, size, cfg)
-            foot, relocate = self._follow(image, covered, hand_skin(real, size), prev, frame.t_ms)
+            # The hands' skin is drawn only on the frames where the colour model adapts.
+            skin = partial(hand_skin, real, size)
+            foot, relocate = self._follow(image, covered, skin, prev, frame.t_ms)
             if relocate:
                 # Segmenting again, the hands are told apart with the foot as it was.
                 foot = self._find(frame, hands, previous=prev) or foot
@@ -1690,7 +1694,12 @@ class FootTracker:
         return detected
 
     def _follow(
-        self, image: np.ndarray, covered: np.ndarray, skin: np.ndarray, prev: Foot, t_ms: int
+        self,
+        image: np.ndarray,
+        covered: np.ndarray,
+        skin: np.ndarray | Callable[[], np.ndarray],
+        prev: Foot,
+        t_ms: int,
     ) -> tuple[Foot, bool]:
         """The reference foot moved to where it fits this frame, and whether to look for it afresh."""
         cfg = self.config

@@ -23,6 +23,7 @@ are in foot lengths.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -151,6 +152,11 @@ def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
+def _as_uint8(mask: np.ndarray) -> np.ndarray:
+    """A 0/1 mask as uint8, without a copy when it is bool."""
+    return mask.view(np.uint8) if mask.dtype == np.bool_ else mask.astype(np.uint8)
+
+
 def _disk(radius: int) -> np.ndarray:
     r = max(1, radius)
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
@@ -203,6 +209,10 @@ class FootFollower:
         self._template = cv2.GaussianBlur(canvas.astype(np.float32) / 255.0, (0, 0), sigma)
         self._template_foot = canvas > 0
         self._fl = fl
+        # The alignment reads the probability map only where the template lands,
+        # give or take its moves in one frame (far less than this) and the few
+        # pixels of ECC's own smoothing and gradients.
+        self._reach_px = max(8, round(0.25 * fl))
         # The warp maps template pixels to the scaled frame's pixels.
         self._warp = np.array([[1.0, 0.0, x0], [0.0, 1.0, y0]], np.float32)
         self._centre = np.asarray(outline, np.float64).mean(axis=0) * s - self._origin
@@ -211,7 +221,17 @@ class FootFollower:
     def _small(mask: np.ndarray | None, w: int, h: int) -> np.ndarray:
         if mask is None:
             return np.zeros((h, w), bool)
-        return cv2.resize(mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+        return cv2.resize(_as_uint8(mask), (w, h), interpolation=cv2.INTER_NEAREST).view(bool)
+
+    def _reach(self, w: int, h: int) -> tuple[int, int, int, int]:
+        """x0, y0, x1, y1 of the scaled frame's pixels an alignment from the current pose can read."""
+        th, tw = self._template.shape
+        corners = np.array([[0.0, 0.0, 1.0], [tw, 0.0, 1.0], [0.0, th, 1.0], [tw, th, 1.0]])
+        xy = corners @ self._warp.astype(np.float64).T
+        m = self._reach_px
+        x0, y0 = np.floor(xy.min(axis=0)).astype(int) - m
+        x1, y1 = np.ceil(xy.max(axis=0)).astype(int) + m + 1
+        return max(0, x0), max(0, y0), min(w, max(0, x1)), min(h, max(0, y1))
 
     @property
     def pose(self) -> np.ndarray:
@@ -220,13 +240,20 @@ class FootFollower:
         t = self._warp[:, 2].astype(np.float64)
         return np.hstack([a, ((t - a @ self._origin) / self.scale)[:, None]])
 
-    def follow(self, image: np.ndarray, covered: np.ndarray, skin: np.ndarray | None = None) -> FollowResult:
+    def follow(
+        self,
+        image: np.ndarray,
+        covered: np.ndarray,
+        skin: np.ndarray | Callable[[], np.ndarray] | None = None,
+    ) -> FollowResult:
         """Aligns the foot to this frame.
 
         Args:
             image: (h, w, 3) uint8 BGR frame (same size as the first one).
             covered: (h, w) bool pixels covered by the hands (and forearms).
-            skin: (h, w) bool pixels surely on the hands, or None (see the class).
+            skin: (h, w) bool pixels surely on the hands, or None (see the class),
+                or a function that draws them: it is called only on the frames
+                where the colour model adapts (a few in a hundred).
 
         Returns:
             The pose (unchanged when the foot is too hidden or the fit is poor).
@@ -234,9 +261,13 @@ class FootFollower:
         cfg = self.config
         small = _scaled(image, self.scale)
         h, w = small.shape[:2]
-        lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB)
-        prob = self.colours.probability(lab)
-        hands = cv2.resize(covered.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+        # Colours and probabilities only where the alignment reads them (zero elsewhere).
+        x0, y0, x1, y1 = self._reach(w, h)
+        prob = np.zeros((h, w), np.float32)
+        if x1 > x0 and y1 > y0:
+            lab = cv2.cvtColor(small[y0:y1, x0:x1], cv2.COLOR_BGR2LAB)
+            prob[y0:y1, x0:x1] = self.colours.probability(lab)
+        hands = cv2.resize(_as_uint8(covered), (w, h), interpolation=cv2.INTER_NEAREST)
         valid = (1 - hands).astype(np.uint8)
         # How much of the foot is visible: the template's foot pixels mapped into this frame.
         th, tw = self._template.shape
@@ -265,7 +296,9 @@ class FootFollower:
             return FollowResult(self.pose, before, visible, True)
         self._warp = warp
         if rho >= cfg.adapt_correlation and cfg.adapt > 0:
-            self._adapt(lab, hands.astype(bool), self._small(skin, w, h))
+            lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB)
+            skin_mask = skin() if callable(skin) else skin
+            self._adapt(lab, hands.astype(bool), self._small(skin_mask, w, h))
         return FollowResult(self.pose, rho, visible, True)
 
     def _correlation(self, prob: np.ndarray, valid: np.ndarray, warp: np.ndarray) -> float:

@@ -111,3 +111,34 @@ def test_tracker_looks_again_when_the_foot_is_moved() -> None:
     assert foot.found
     err = max(float(np.hypot(*(foot.heel - heel2))), float(np.hypot(*(foot.toe - toe2)))) / fl
     assert err <= 0.05
+
+
+def test_skin_drawn_on_demand_gives_the_same_poses_and_is_drawn_only_to_adapt() -> None:
+    """The hands' skin may be passed as a function; it is called only when the colours adapt."""
+    heel0, toe0 = placement(SIZE, 0.0, 0.7, 0.0, 0.0)
+    image0 = draw_foot(SIZE, heel0, toe0, LATERAL)
+    fl = float(np.hypot(*(toe0 - heel0)))
+    outline = _outline(image0)
+    eager = FootFollower(image0, outline, fl, np.zeros(image0.shape[:2], bool))
+    lazy = FootFollower(image0, outline, fl, np.zeros(image0.shape[:2], bool))
+    calls = 0
+    adapting = 0
+    for i in range(1, 25):
+        heel, toe = placement(SIZE, 4.0 * np.sin(i / 8), 0.7, 0.02 * np.sin(i / 6), 0.0)
+        image = draw_foot(SIZE, heel, toe, LATERAL, seed=i % 3)
+        hand = hand_on(to_px(np.array([[0.6, 0.5]]), heel, toe, LATERAL)[0], np.array([1.0, 0.0]), 0.25 * fl)
+        hands = make_hands([hand], SIZE)
+        covered = hand_regions(hands, SIZE)
+
+        def skin(hands=hands) -> np.ndarray:
+            nonlocal calls
+            calls += 1
+            return hand_skin(hands, SIZE)
+
+        before = eager.pose
+        a = eager.follow(image, covered, hand_skin(hands, SIZE))
+        moved = not np.array_equal(before, a.pose)
+        adapting += int(moved and a.correlation >= eager.config.adapt_correlation)
+        b = lazy.follow(image, covered, skin)
+        assert np.array_equal(a.pose, b.pose) and a.correlation == b.correlation, i
+    assert 0 < calls == adapting < 24
