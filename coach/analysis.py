@@ -30,6 +30,7 @@ from coach.strokes import (
     StrokeConfig,
     StrokeEngine,
     StrokeState,
+    mend_slips,
     segment_strokes,
 )
 from coach.timing import StageClock
@@ -257,6 +258,9 @@ class Engine:
             created_at: when the analysis ran (ISO 8601), default now.
         """
         track = self.track()
+        if hindsight:
+            # Moments the tracker slipped to the other hand are bridged for the timeline's zones too.
+            track = mend_slips(track, self.config.strokes)
         strokes = segment_strokes(track, self.config.strokes) if hindsight else self.strokes.so_far()
         fps = self.info.fps
         # From the frames' own times, so dropped frames (live) do not shorten the session.
