@@ -552,7 +552,7 @@ def ensure_suite(name: str, cache: Path, photos: Path | None = None) -> list[Pat
     """
     from coach.errors import InputError
     from coach.synth.composite import composite_renderer
-    from coach.synth.render import render
+    from coach.synth.render import Renderer, render
 
     if name not in SUITES:
         raise InputError(f"unknown suite {name!r}; choose one of {', '.join(SUITES)}")
@@ -567,9 +567,31 @@ def ensure_suite(name: str, cache: Path, photos: Path | None = None) -> list[Pat
     out = []
     for seed in seeds:
         video = folder / f"suite_{seed}.mp4"
-        if not (video.is_file() and video.with_suffix(".labels.json").is_file()):
-            cfg = suite_config(seed, duration)
-            renderer = composite_renderer(cfg, photos) if name == "composite" and photos else None
+        cfg = suite_config(seed, duration)
+        renderer = composite_renderer(cfg, photos) if name == "composite" and photos else Renderer(cfg)
+        if not cached_clip_is_current(video, renderer):
             render(cfg, video, renderer)
         out.append(video)
     return out
+
+
+def cached_clip_is_current(video: Path, renderer: Any) -> bool:
+    """Whether a rendered suite clip is there and its labels record what ``renderer`` draws now.
+
+    A cache from an older renderer (another foot, other photos, other choices
+    drawn from the seed) would be scored against stale labels without this.
+    """
+    import json
+
+    from coach.synth.labels import CONTACT_DEFINITION
+    from coach.synth.render import labels_path
+
+    labels = labels_path(video)
+    if not (video.is_file() and labels.is_file()):
+        return False
+    try:
+        meta = json.loads(labels.read_text(encoding="utf-8")).get("meta")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        return False
+    now = json.loads(json.dumps({**renderer.meta(), "contact_definition": CONTACT_DEFINITION}))
+    return meta == now

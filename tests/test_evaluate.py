@@ -95,3 +95,20 @@ def test_composite_suite_needs_the_shared_photos(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="shared test photos"):
         ensure_suite("composite", tmp_path, tmp_path / "nowhere")
     assert not (tmp_path / "composite").exists()
+
+
+def test_a_suite_clip_from_another_renderer_is_not_reused(tmp_path: Path) -> None:
+    """Cached suite clips are scored only when their labels record what would be rendered now."""
+    from coach.evaluate import cached_clip_is_current
+    from coach.synth.render import Renderer, SynthConfig, render
+
+    cfg = SynthConfig(seed=3, duration_s=0.3, size=(160, 120), fps=10.0)
+    video = tmp_path / "suite_3.mp4"
+    assert not cached_clip_is_current(video, Renderer(cfg))
+    render(cfg, video)
+    assert cached_clip_is_current(video, Renderer(cfg))
+    # Another foot, other choices: the old clip and its labels are stale.
+    assert not cached_clip_is_current(video, Renderer(SynthConfig(seed=4, duration_s=0.3, size=(160, 120))))
+    labels = tmp_path / "suite_3.labels.json"
+    labels.write_text("{not json", encoding="utf-8")
+    assert not cached_clip_is_current(video, Renderer(cfg))
