@@ -73,6 +73,8 @@ class StrokeConfig:
         circle_max_size_fl: largest thumb loop (spec: ~0.15 FL diameter, plus slack).
         knead_min_across: share of a knead's movement that is across the foot (v).
         toe_min_u: the thumb's median u for toe work (spec: toes zone from 0.78).
+        toe_margin_u, toe_min_share: the thumb is within this margin of the toes
+            zone (its base is right at the zone's edge) for this share of the window.
         min_stroke_s: shorter segments are not strokes.
         rest_window_s: a cyclic stroke's point is at rest when, over this time,
         rest_share: it stays within this share of the stroke's reach of one spot.
@@ -100,6 +102,8 @@ class StrokeConfig:
     circle_max_size_fl: float = 0.22
     knead_min_across: float = 0.6
     toe_min_u: float = 0.78
+    toe_margin_u: float = 0.05
+    toe_min_share: float = 0.8
     min_stroke_s: float = 0.6
     rest_window_s: float = 0.5
     rest_share: float = 0.5
@@ -212,8 +216,15 @@ def classify_window(
     if np.median(uv[:, _T, 0]) >= config.toe_min_u:
         # Oscillating or stepping from toe to toe (the centre may move); a hand
         # passing over the toes on its way somewhere is not toe work.
+        # The thumb stays on the toes: a hand resting there and then leaving
+        # for the sole makes one sweep that the spectrum alone takes for a cycle.
         osc = oscillation(t, thumb)
-        if osc.rate_hz * span < cycles or osc.strength < config.cyclic_min_strength:
+        on_toes = float(np.mean(uv[:, _T, 0] >= config.toe_min_u - config.toe_margin_u))
+        if (
+            osc.rate_hz * span < cycles
+            or osc.strength < config.cyclic_min_strength
+            or on_toes < config.toe_min_share
+        ):
             return WindowVerdict(None, 0.5)
         return WindowVerdict("toe_work", 0.6 + 0.4 * min(1.0, osc.strength), osc)
     osc_t = oscillation(t, thumb)

@@ -80,6 +80,18 @@ def test_circles_begin_when_the_thumb_starts_circling_not_when_the_hand_arrives(
     assert strokes[0].start_s == pytest.approx(1.3, abs=0.2)
 
 
+def test_a_hand_leaving_the_toes_is_not_toe_work() -> None:
+    # Resting on the toes a moment (too short for a press), then off to the arch, where it rests again.
+    strokes = offline(
+        tr.absent(0.5),
+        tr.press(0.9, spot=(0.95, 0.5)),
+        tr.move(0.6, (0.95, 0.5), (0.45, 0.3)),
+        tr.press(0.9, spot=(0.45, 0.3)),
+        tr.absent(0.5),
+    )
+    assert strokes == []
+
+
 def test_a_hand_going_round_is_not_kneading() -> None:
     # Loops a little wider across the foot than along it: round, so circles, not a knead's rocking.
     strokes = offline(tr.absent(1), tr.loops(5, 1.2), tr.absent(1))
