@@ -1359,7 +1359,12 @@ def cut_leg(mask: np.ndarray, config: FootConfig | None = None) -> tuple[np.ndar
 # ---------------------------------------------------------------------------
 
 
-def hand_regions(hands: Hands, image_size: tuple[int, int], config: FootConfig | None = None) -> np.ndarray:
+def hand_regions(
+    hands: Hands,
+    image_size: tuple[int, int],
+    config: FootConfig | None = None,
+    shrink_to: tuple[int, int] | None = None,
+) -> np.ndarray:
     """Pixels covered by the hands and the start of their forearms.
 
     Each hand is the convex hull of its landmarks grown by ``hand_margin`` palm
@@ -1370,29 +1375,66 @@ def hand_regions(hands: Hands, image_size: tuple[int, int], config: FootConfig |
         hands: the (real) hands.
         image_size: (width, height).
         config: settings; defaults if None.
+        shrink_to: (width, height) to give the mask at instead of ``image_size``:
+            the same pixels as shrinking the frame-sized mask with
+            ``cv2.resize(..., INTER_NEAREST)``, but only the hands' surroundings
+            are drawn, so the cost does not grow with the frame's size.
 
     Returns:
-        (h, w) bool.
+        (h, w) bool, at ``shrink_to`` if given.
     """
     cfg = config or FootConfig()
     w, h = image_size
-    out = np.zeros((h, w), np.uint8)
+    shapes = []
     palms = hands.palm_size()
     for i in range(len(hands)):
         xy = hands.xy[i].astype(np.float64)
         palm = max(float(palms[i]), 1.0)
         hull = cv2.convexHull(np.round(xy).astype(np.int32))
-        cv2.fillPoly(out, [hull], 1)
         margin = max(1, round(cfg.hand_margin * palm))
-        cv2.polylines(out, [hull], True, 1, thickness=2 * margin)
+        forearm = None
         wrist, knuckle = xy[L.WRIST], xy[L.MIDDLE_MCP]
         d = wrist - knuckle
         n = float(np.hypot(*d))
         if n > 1e-6:
             end = wrist + d / n * cfg.forearm_length * palm
-            thick = max(1, round(cfg.forearm_width * palm))
-            cv2.line(out, _ipt(wrist), _ipt(end), 1, thickness=thick)
-    return out.astype(bool)
+            forearm = (_ipt(wrist), _ipt(end), max(1, round(cfg.forearm_width * palm)))
+        shapes.append((hull, margin, forearm))
+    # Everything is drawn in the box around the shapes (within the frame), shifted to its corner.
+    x0, y0, x1, y1 = 0, 0, w, h
+    if shrink_to is not None:
+        x0, y0, x1, y1 = w, h, 0, 0
+        for hull, margin, forearm in shapes:
+            pts = hull.reshape(-1, 2)
+            reach = margin
+            if forearm is not None:
+                pts = np.vstack([pts, forearm[0], forearm[1]])
+                reach = max(reach, forearm[2])
+            lo, hi = pts.min(axis=0) - reach - 2, pts.max(axis=0) + reach + 3
+            x0, y0 = min(x0, max(0, int(lo[0]))), min(y0, max(0, int(lo[1])))
+            x1, y1 = max(x1, min(w, int(hi[0]))), max(y1, min(h, int(hi[1])))
+    out = np.zeros((max(0, y1 - y0), max(0, x1 - x0)), np.uint8)
+    shift = np.array([x0, y0], np.int32)
+    for hull, margin, forearm in shapes:
+        if out.size == 0:
+            break
+        cv2.fillPoly(out, [hull - shift], 1)
+        cv2.polylines(out, [hull - shift], True, 1, thickness=2 * margin)
+        if forearm is not None:
+            (ax, ay), (bx, by), thick = forearm
+            cv2.line(out, (ax - x0, ay - y0), (bx - x0, by - y0), 1, thickness=thick)
+    if shrink_to is None:
+        return out.view(bool)
+    # The frame pixels cv2.resize(..., INTER_NEAREST) would take, looked up in the box.
+    sw, sh = shrink_to
+    xs = np.minimum(np.floor(np.arange(sw) * (1.0 / (sw / w))).astype(np.int64), w - 1)
+    ys = np.minimum(np.floor(np.arange(sh) * (1.0 / (sh / h))).astype(np.int64), h - 1)
+    small = np.zeros((sh, sw), bool)
+    cols = np.flatnonzero((xs >= x0) & (xs < x1))
+    rows = np.flatnonzero((ys >= y0) & (ys < y1))
+    if len(cols) and len(rows):
+        small[np.ix_(rows, cols)] = out.view(bool)[np.ix_(ys[rows] - y0, xs[cols] - x0)]
+    return small
 
 
 def hand_skin(hands: Hands, image_size: tuple[int, int]) -> np.ndarray:
@@ -1630,7 +1672,7 @@ class FootTracker:
             foot = replace(self._reference, t_ms=frame.t_ms, detected=False)
         elif prev is not None and self._follower is not None:
             real = reject_foot_hands(hands, prev, cfg)
-            covered = hand_regions(real, size, cfg)
+            covered = hand_regions(real, size, cfg, shrink_to=self._follower.work_size)
             # The hands' skin is drawn only on the frames where the colour model adapts.
             skin = partial(hand_skin, real, size)
             foot, relocate = self._follow(image, covered, skin, prev, frame.t_ms)

@@ -174,6 +174,10 @@ class FootFollower:
             None: the colour model learns them as "not foot", so an arm or a
             holding hand the tracker missed does not pull the foot.
         config: settings.
+
+    Attributes:
+        scale: the scaled copy's size over the frame's.
+        work_size: (width, height) of the scaled copy the alignment runs on.
     """
 
     def __init__(
@@ -190,6 +194,7 @@ class FootFollower:
         s = self.scale
         small = _scaled(image, s)
         h, w = small.shape[:2]
+        self.work_size = (w, h)
         fl = length_px * s
         pts = np.round(np.asarray(outline, np.float64) * s).astype(np.int32)
         mask = np.zeros((h, w), np.uint8)
@@ -250,7 +255,8 @@ class FootFollower:
 
         Args:
             image: (h, w, 3) uint8 BGR frame (same size as the first one).
-            covered: (h, w) bool pixels covered by the hands (and forearms).
+            covered: (h, w) bool pixels covered by the hands (and forearms), or
+                the same already at :attr:`work_size` (see :func:`coach.foot.hand_regions`).
             skin: (h, w) bool pixels surely on the hands, or None (see the class),
                 or a function that draws them: it is called only on the frames
                 where the colour model adapts (a few in a hundred).
@@ -267,7 +273,9 @@ class FootFollower:
         if x1 > x0 and y1 > y0:
             lab = cv2.cvtColor(small[y0:y1, x0:x1], cv2.COLOR_BGR2LAB)
             prob[y0:y1, x0:x1] = self.colours.probability(lab)
-        hands = cv2.resize(_as_uint8(covered), (w, h), interpolation=cv2.INTER_NEAREST)
+        hands = _as_uint8(covered)
+        if hands.shape != (h, w):
+            hands = cv2.resize(hands, (w, h), interpolation=cv2.INTER_NEAREST)
         valid = (1 - hands).astype(np.uint8)
         # How much of the foot is visible: the template's foot pixels mapped into this frame.
         th, tw = self._template.shape

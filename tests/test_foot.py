@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -295,6 +296,22 @@ def test_hand_regions_cover_hand_and_forearm() -> None:
     assert covered[150, 200] and covered[150, 140]  # wrist, palm
     assert covered[150, 260]  # forearm, beyond the wrist
     assert not covered[20, 20]
+
+
+@pytest.mark.parametrize("shrink_to", [(80, 60), (107, 80), (163, 122), (320, 240)])
+def test_hand_regions_shrunk_are_the_frame_sized_mask_resized(shrink_to: tuple[int, int]) -> None:
+    """Drawn only around the hands, for the follower's scaled copy: the same pixels as resizing."""
+    rng = np.random.default_rng(5)
+    w, h = SIZE
+    for _ in range(20):
+        hands = [
+            hand_on(rng.uniform(-40, [w + 40, h + 40]), rng.normal(size=2), rng.uniform(15, 60))
+            for _ in range(int(rng.integers(0, 3)))
+        ]
+        made = make_hands(hands, SIZE)
+        full = hand_regions(made, SIZE).astype(np.uint8)
+        expected = cv2.resize(full, shrink_to, interpolation=cv2.INTER_NEAREST).astype(bool)
+        assert np.array_equal(hand_regions(made, SIZE, shrink_to=shrink_to), expected)
 
 
 # ---------------------------------------------------------------------------
