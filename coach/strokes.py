@@ -55,6 +55,10 @@ class StrokeConfig:
         min_present_share: share of a window the hand must be on the foot.
         press_drift_fl: a press stays within this distance of its spot (spec: ~0.03 FL).
         press_min_s: a press lasts at least this long (spec: 1 s).
+        press_gap_s: two still stretches at the same spot at most this far
+            apart, the thumb tip leaping away between them, are one press (the
+            tracker misplaced the thumb tip; a still moment needs a quarter
+            second of stillness either side, so a slip of 0.3 s leaves a gap of 0.8 s).
         glide_min_travel_fl: a glide travels at least this far along u (spec: 0.3 FL).
         glide_min_straightness: net distance over path length of a glide.
         glide_min_speed_fl_s: slower than this, the hand is not gliding but resting.
@@ -88,6 +92,7 @@ class StrokeConfig:
     min_present_share: float = 0.6
     press_drift_fl: float = 0.03
     press_min_s: float = 1.0
+    press_gap_s: float = 0.8
     glide_min_travel_fl: float = 0.3
     glide_min_straightness: float = 0.7
     glide_min_speed_fl_s: float = 0.02
@@ -455,8 +460,11 @@ def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, i
 
     A moment is still when the thumb stays within the drift limit over the
     half second around it; still moments are joined into stretches, and a
-    stretch is a press when it is long enough and its whole path stays within
-    the limit of its centre.
+    stretch is a press when it is long enough and its path stays within the
+    limit of its centre. Still stretches at the same spot less than
+    ``press_gap_s`` apart, the thumb tip leaping away between them, are
+    joined: a thumb tip the tracker misplaces for a few frames does not end a
+    press.
 
     Args:
         track: a stretch where the hand is present throughout.
@@ -478,9 +486,29 @@ def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, i
             for i in range(n)
         ],
     )
-    out = []
+    # Still stretches at the same spot a moment apart, with the thumb tip leaping
+    # away between them (further than a thumb moves in that time; see
+    # mend_slips), are one press the tracker got wrong for a few frames. The
+    # drift is judged on the still frames.
+    raw = track.fl[:, _T]
+    runs: list[tuple[int, int]] = []
     for a, b in _runs(still):
-        if t[b - 1] - t[a] >= config.press_min_s and max_drift(thumb[a:b]) < config.press_drift_fl:
+        if runs and t[a] - t[runs[-1][1] - 1] <= config.press_gap_s:
+            pa, pb = runs[-1]
+            centre = np.median(thumb[pa:pb], axis=0)
+            leap = float(np.linalg.norm(raw[pb:a] - centre, axis=1).max(initial=0.0))
+            if np.linalg.norm(centre - np.median(thumb[a:b], axis=0)) < config.press_drift_fl and leap >= (
+                config.slip_min_fl
+            ):
+                runs[-1] = (pa, b)
+                continue
+        runs.append((a, b))
+    out = []
+    for a, b in runs:
+        if (
+            t[b - 1] - t[a] >= config.press_min_s
+            and max_drift(thumb[a:b][still[a:b]]) < config.press_drift_fl
+        ):
             out.append((int(a), int(b)))
     return out
 
@@ -569,14 +597,15 @@ def stroke_rate(t: np.ndarray, pts: np.ndarray, max_window_s: float) -> float | 
 
 
 def mend_slips(track: ContactTrack, config: StrokeConfig | None = None) -> ContactTrack:
-    """Bridges the moments where the tracked hand slips to another and back.
+    """Bridges the moments where a tracked point slips away and back.
 
     Now and then the hand tracker or the choice of the working hand swaps the
-    working hand for the holding one (or the foot) for a few frames: every
-    point leaps across the foot faster than a hand moves and later leaps back
-    to where it left. Those frames are not the working hand; they are replaced
-    by a straight line between the frames before and after, so a stroke is not
-    cut in two by a moment the camera got wrong.
+    working hand for the holding one (or the foot) for a few frames, or the
+    tracker misplaces one landmark (the thumb tip) for a frame: the point
+    leaps across the foot faster than a hand moves and later leaps back to
+    where it left. Those frames are not the working hand; each point's slips
+    are replaced by a straight line between the frames before and after, so a
+    stroke is not cut in two by a moment the camera got wrong.
 
     Args:
         track: the contacts, one per frame.
@@ -589,39 +618,40 @@ def mend_slips(track: ContactTrack, config: StrokeConfig | None = None) -> Conta
     t, n = track.t_s, len(track)
     if n < 3:
         return track
-    palm = track.fl[:, _P]
-    step = np.zeros(n)
-    step[1:] = np.linalg.norm(np.diff(palm, axis=0), axis=1)
     dt = np.diff(t, prepend=t[0] - 1.0)
     both = track.present & np.roll(track.present, 1)
     both[0] = False
-    leaps = np.flatnonzero(both & (step >= config.slip_min_fl) & (step >= config.slip_speed_fl_s * dt))
-    if len(leaps) == 0:
-        return track
-    uv, fl, present = track.uv.copy(), track.fl.copy(), track.present.copy()
-    k = 0
-    while k < len(leaps):
-        i = int(leaps[k])
-        before = palm[i - 1]
-        # The first later leap (within slip_max_s) that lands nearer where the hand left than where it went.
-        back = next(
-            (
-                int(j)
-                for j in leaps[k + 1 :]
-                if t[j] - t[i] <= config.slip_max_s
-                and np.linalg.norm(palm[j] - before) < np.linalg.norm(palm[j] - palm[i])
-                and track.present[i:j].all()
-            ),
-            None,
-        )
-        if back is None:
-            k += 1
-            continue
-        f = ((t[i:back] - t[i - 1]) / (t[back] - t[i - 1]))[:, None, None]
-        uv[i:back] = uv[i - 1] + f * (uv[back] - uv[i - 1])
-        fl[i:back] = fl[i - 1] + f * (fl[back] - fl[i - 1])
-        k = int(np.searchsorted(leaps, back)) + 1
-    return ContactTrack(t, uv, fl, present)
+    uv, fl = track.uv, track.fl
+    for p in range(len(POINTS)):
+        pts = track.fl[:, p]
+        step = np.zeros(n)
+        step[1:] = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+        leaps = np.flatnonzero(both & (step >= config.slip_min_fl) & (step >= config.slip_speed_fl_s * dt))
+        k = 0
+        while k < len(leaps):
+            i = int(leaps[k])
+            before = pts[i - 1]
+            # The first later leap (within slip_max_s) landing nearer where the point left than where it went.
+            back = next(
+                (
+                    int(j)
+                    for j in leaps[k + 1 :]
+                    if t[j] - t[i] <= config.slip_max_s
+                    and np.linalg.norm(pts[j] - before) < np.linalg.norm(pts[j] - pts[i])
+                    and track.present[i:j].all()
+                ),
+                None,
+            )
+            if back is None:
+                k += 1
+                continue
+            if uv is track.uv:
+                uv, fl = track.uv.copy(), track.fl.copy()
+            f = ((t[i:back] - t[i - 1]) / (t[back] - t[i - 1]))[:, None]
+            uv[i:back, p] = uv[i - 1, p] + f * (uv[back, p] - uv[i - 1, p])
+            fl[i:back, p] = fl[i - 1, p] + f * (fl[back, p] - fl[i - 1, p])
+            k = int(np.searchsorted(leaps, back)) + 1
+    return track if uv is track.uv else ContactTrack(t, uv, fl, track.present.copy())
 
 
 def segment_strokes(track: ContactTrack, config: StrokeConfig | None = None) -> list[Stroke]:

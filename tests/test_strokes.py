@@ -112,6 +112,14 @@ def test_press_and_its_hold() -> None:
     assert strokes[0].hold_s == pytest.approx(4.0, abs=0.4) and strokes[0].zone == "ball"
 
 
+def test_a_press_survives_the_thumb_tip_misplaced_for_a_few_frames() -> None:
+    part = tr.press(4, spot=(0.4, 0.3))
+    part[45:50, 0] += np.array([-0.15, 0.08])  # the tracker puts the thumb tip elsewhere for 0.17 s
+    strokes = offline(tr.absent(1), part, tr.absent(1))
+    assert [s.type for s in strokes] == ["press"]
+    assert strokes[0].hold_s == pytest.approx(4.0, abs=0.4)
+
+
 @pytest.mark.parametrize("rate", [0.6, 1.0, 1.8])
 def test_knead_across_the_foot(rate: float) -> None:
     strokes = offline(tr.absent(1), tr.knead(6, rate), tr.absent(1))
