@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -84,3 +86,19 @@ def test_placement_rejects_bad_input() -> None:
         FootPlacement(np.zeros(2), np.array([0.0, 100.0]), 0)
     with pytest.raises(ValueError):
         FootLook((1, 2, 3), view="side")
+
+
+@pytest.mark.parametrize("lateral_sign", [1, -1])
+def test_a_picture_of_a_foot_gives_back_its_model(foot: FootModel, lateral_sign: int) -> None:
+    """A foot cut out of a picture (the composite mode's photos) keeps the drawn foot's edges and toes."""
+    place = FootPlacement(np.array([120.0, 400.0]), np.array([330.0, 110.0]), lateral_sign)
+    img = np.zeros((480, 460, 3), np.float32)
+    draw_foot(img, foot, place, shadow=0.0)
+    cover = np.zeros((480, 460, 3), np.float32)
+    draw_foot(cover, replace(foot, colour=np.full_like(foot.colour, 255.0)), place, shadow=0.0)
+    back = FootModel.from_picture(img, cover[..., 0] / 255.0, place, foot.look)
+    # The foot is 357 px long here: a pixel is 0.003 FL.
+    inner = (foot.u_table > 0.05) & (foot.u_table < 0.95)
+    np.testing.assert_allclose(back.medial[inner], foot.medial[inner], atol=0.01)
+    np.testing.assert_allclose(back.lateral[inner], foot.lateral[inner], atol=0.01)
+    np.testing.assert_allclose(back.toe_spots, foot.toe_spots, atol=0.01)
