@@ -1427,13 +1427,14 @@ def hand_regions(
         return out.view(bool)
     # The frame pixels cv2.resize(..., INTER_NEAREST) would take, looked up in the box.
     sw, sh = shrink_to
-    xs = np.minimum(np.floor(np.arange(sw) * (1.0 / (sw / w))).astype(np.int64), w - 1)
-    ys = np.minimum(np.floor(np.arange(sh) * (1.0 / (sh / h))).astype(np.int64), h - 1)
+    xs = np.minimum(np.floor(np.arange(sw) * (1.0 / (sw / w))).astype(np.intp), w - 1)
+    ys = np.minimum(np.floor(np.arange(sh) * (1.0 / (sh / h))).astype(np.intp), h - 1)
     small = np.zeros((sh, sw), bool)
-    cols = np.flatnonzero((xs >= x0) & (xs < x1))
-    rows = np.flatnonzero((ys >= y0) & (ys < y1))
-    if len(cols) and len(rows):
-        small[np.ix_(rows, cols)] = out.view(bool)[np.ix_(ys[rows] - y0, xs[cols] - x0)]
+    c0, c1 = np.searchsorted(xs, [x0, x1])
+    r0, r1 = np.searchsorted(ys, [y0, y1])
+    if c1 > c0 and r1 > r0:
+        box = out.view(bool).take(ys[r0:r1] - y0, axis=0)
+        small[r0:r1, c0:c1] = box.take(xs[c0:c1] - x0, axis=1)
     return small
 
 
