@@ -96,6 +96,9 @@ class FootConfig:
             ``sole_length_per_width``.
         sole_max_length_per_width: a sole longer than this has a hand or the
             leg merged with its heel; the heel is moved in the same way.
+        heel_cap_fl: the heel point is the middle of the outline's rearmost
+            stretch this deep (FL), so a heel cut square (by a hand, a shadow
+            or the picture's edge) is not put at one of its corners.
         outline_points: points in the reported outline.
         profile_bins: samples along ``u`` of the width profile behind ``v``.
         hand_margin: how far around a hand's landmark hull is masked, in palm sizes.
@@ -150,6 +153,7 @@ class FootConfig:
     max_elongation: float = 7.0
     min_contrast: float = 6.0
     sole_length_per_width: float = 2.5
+    heel_cap_fl: float = 0.03
     sole_min_length_per_width: float = 2.3
     sole_max_length_per_width: float = 2.7
     outline_points: int = 128
@@ -217,7 +221,14 @@ class FootConfig:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be within 0-1, got {value}")
-        for name in ("hand_margin", "forearm_length", "forearm_width", "forearm_reach", "min_contrast"):
+        for name in (
+            "hand_margin",
+            "forearm_length",
+            "forearm_width",
+            "forearm_reach",
+            "min_contrast",
+            "heel_cap_fl",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
         if not 0 < self.mimic_angle_deg < 90:
@@ -1001,6 +1012,34 @@ def _complete_heel(outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, cfg: 
     return out.astype(np.float32)
 
 
+def _heel_cap_middle(contour: np.ndarray, heel: np.ndarray, tip: np.ndarray, depth_fl: float) -> np.ndarray:
+    """The back of the heel: the middle of the outline's rearmost stretch.
+
+    The outline's single rearmost point is the heel only for a round heel seen
+    along the axis; a heel cut square by a cupping hand, a shadow or the
+    picture's edge, or an axis a few degrees off, puts it at a corner. The
+    middle of what lies within ``depth_fl`` of the rearmost level does not move.
+
+    Args:
+        contour: (m, 2) px.
+        heel: (2,) the outline's point furthest from the toe tip, px.
+        tip: (2,) tip of the longest toe, px.
+        depth_fl: how deep the rear stretch is, FL.
+
+    Returns:
+        (2,) float64 px.
+    """
+    length = float(np.hypot(*(tip - heel)))
+    if length < 1.0:
+        return heel
+    a = (tip - heel) / length
+    n = np.array([-a[1], a[0]])
+    t = (contour - heel) @ a
+    cap = contour[t <= t.min() + depth_fl * length]
+    s = (cap - heel) @ n
+    return heel + float(t.min()) * a + 0.5 * float(s.min() + s.max()) * n
+
+
 def _toe_on_axis(contour: np.ndarray, heel: np.ndarray, tip: np.ndarray) -> np.ndarray:
     """The toe point: the level of the longest toe's tip on the foot's long axis.
 
@@ -1098,6 +1137,7 @@ def measure_foot(
     back = contour[t_c <= np.percentile(t_c, 30)].astype(np.float64)
     tip = front[int(np.argmax(np.linalg.norm(front - heel, axis=1)))]
     heel = back[int(np.argmax(np.linalg.norm(back - tip, axis=1)))]
+    heel = _heel_cap_middle(contour.astype(np.float64), heel, tip, cfg.heel_cap_fl)
     toe = _toe_on_axis(contour.astype(np.float64), heel, tip)
     heel, toe = heel.astype(np.float32), toe.astype(np.float32)
     outline = _resample(contour, cfg.outline_points)

@@ -21,6 +21,7 @@ from coach.foot import (
     foot_like_hands,
     hand_regions,
     lateral_from_side,
+    measure_foot,
     reject_foot_hands,
     side_from_lateral,
 )
@@ -81,6 +82,7 @@ def upright_foot() -> tuple[np.ndarray, np.ndarray, np.ndarray, Foot]:
         {"cues": ()},
         {"reject_inside": 1.5},
         {"mimic_angle_deg": 95.0},
+        {"heel_cap_fl": -0.01},
         {"sole_min_length_per_width": 3.0, "sole_length_per_width": 2.5},
     ],
 )
@@ -206,6 +208,38 @@ def test_drawn_sole_heel_toe_and_side(upright_foot) -> None:
     assert np.hypot(*(foot.toe - toe)) / fl <= MAX_POINT_ERROR_FL
     assert foot.lateral_sign == lateral_from_side("right", "sole")
     assert foot.side == "right"
+
+
+@pytest.mark.parametrize("angle", [-12.0, 0.0, 9.0])
+@pytest.mark.parametrize("lateral_sign", [1, -1])
+def test_a_heel_cut_square_has_its_heel_point_in_the_middle_of_the_cut(
+    angle: float, lateral_sign: int
+) -> None:
+    # A cupping hand, a shadow or the picture's edge can cut the heel square;
+    # the heel point must then be the middle of the cut, not one of its corners.
+    size = (480, 360)
+    heel, toe = placement(size, angle, 0.7, 0.0, 0.0)
+    picture = draw_foot(size, heel, toe, lateral_sign).astype(np.int32)
+    mask = np.abs(picture - backdrop(size).astype(np.int32)).sum(axis=2) > 40
+    fl = float(np.hypot(*(toe - heel)))
+    ax = (toe - heel) / fl
+    ys, xs = np.mgrid[0 : size[1], 0 : size[0]]
+    cut = 0.06
+    mask &= ((xs - heel[0]) * ax[0] + (ys - heel[1]) * ax[1]) / fl >= cut
+    middle = to_px(
+        np.array([[cut, 0.5 * (np.interp(cut, *np.array(MEDIAL).T) + np.interp(cut, *np.array(LATERAL).T))]]),
+        heel,
+        toe,
+        lateral_sign,
+    )[0]
+
+    shape = measure_foot(mask)
+    corner = measure_foot(mask, config=FootConfig(heel_cap_fl=0.0))
+
+    assert shape is not None and corner is not None
+    assert np.hypot(*(shape.heel - middle)) / fl <= 0.02
+    # The outline's single rearmost point is a corner of the cut.
+    assert np.hypot(*(corner.heel - middle)) / fl > 0.05
 
 
 def test_side_override_and_calibration() -> None:
