@@ -505,34 +505,12 @@ def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, i
         runs.append((a, b))
     out = []
     for a, b in runs:
-        # A thumb that creeps into place or away slowly is still moment by
-        # moment: the stretch is cut into pieces that each keep within the limit
-        # of their centre, and the longest is the press (the hold).
-        pieces = []
-        while a < b and t[b - 1] - t[a] >= config.press_min_s:
-            end = _within_drift(thumb, still, a, b, config.press_drift_fl)
-            pieces.append((int(a), int(end)))
-            a = end
-        if pieces:
-            i, j = max(pieces, key=lambda p: t[p[1] - 1] - t[p[0]])
-            if t[j - 1] - t[i] >= config.press_min_s:
-                out.append((i, j))
+        if (
+            t[b - 1] - t[a] >= config.press_min_s
+            and max_drift(thumb[a:b][still[a:b]]) < config.press_drift_fl
+        ):
+            out.append((int(a), int(b)))
     return out
-
-
-def _within_drift(pts: np.ndarray, use: np.ndarray, a: int, b: int, limit: float) -> int:
-    """The largest ``end`` in (a, b] where ``pts[a:end][use[a:end]]`` keeps within ``limit`` of its median."""
-
-    def ok(end: int) -> bool:
-        return max_drift(pts[a:end][use[a:end]]) < limit
-
-    if ok(b):
-        return b
-    lo, hi = a + 1, b  # ok(lo) holds (one point), ok(hi) does not
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if ok(mid) else (lo, mid)
-    return lo
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:

@@ -120,16 +120,6 @@ def test_a_press_survives_the_thumb_tip_misplaced_for_a_few_frames() -> None:
     assert strokes[0].hold_s == pytest.approx(4.0, abs=0.4)
 
 
-def test_a_press_whose_thumb_then_creeps_away() -> None:
-    # 1.6 s on the spot, then creeping off at 0.06 FL/s: still moment by moment, but leaving the spot.
-    creep = tr.glide(0.06, u0=0.5, u1=0.65, v=0.3)
-    strokes = offline(tr.absent(1), tr.press(1.6, spot=(0.5, 0.3)), creep, tr.absent(1), noise_fl=0.001)
-    assert [s.type for s in strokes] == ["press"]
-    assert strokes[0].start_s == pytest.approx(1.0, abs=0.3) and strokes[0].hold_s == pytest.approx(
-        1.6, abs=0.6
-    )
-
-
 @pytest.mark.parametrize("rate", [0.6, 1.0, 1.8])
 def test_knead_across_the_foot(rate: float) -> None:
     strokes = offline(tr.absent(1), tr.knead(6, rate), tr.absent(1))
