@@ -587,11 +587,14 @@ class Foot:
         hi = np.minimum(poly.max(axis=0) + r, np.array([w - 1, h - 1]))
         if np.any(hi < lo):
             return out
-        box = np.zeros((int(hi[1] - lo[1]) + 1, int(hi[0] - lo[0]) + 1), np.uint8)
-        cv2.fillPoly(box, [poly - lo.astype(np.int32)], 1)
-        bh, bw = box.shape
-        local = np.nan_to_num(pts - lo, nan=-1.0).astype(np.int64)
+        bh, bw = int(hi[1] - lo[1]) + 1, int(hi[0] - lo[0]) + 1
+        local = pts - lo
         near = (local[:, 0] >= 0) & (local[:, 0] < bw) & (local[:, 1] >= 0) & (local[:, 1] < bh)
+        if not near.any():
+            return out
+        local = np.where(near[:, None], local, 0).astype(np.int64)
+        box = np.zeros((bh, bw), np.uint8)
+        cv2.fillPoly(box, [poly - lo.astype(np.int32)], 1)
         out[near] = box[local[near, 1], local[near, 0]] > 0
         if r > 0:
             kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
