@@ -29,26 +29,32 @@ def _row(name: str, seconds: list[float]) -> str:
     return f"| {name} | {med:.2f} | {p90:.2f} | {1000.0 / max(statistics.mean(ms), 1e-9):.0f} |"
 
 
+def time_frames(video: Path, frames: int) -> tuple[list[float], list[float]]:
+    """Seconds to decode, and to track the hands in, each of the first ``frames`` frames, in turn."""
+    decode, track = [], []
+    with open_source(video) as source, HandTracker(HandTrackerConfig()) as tracker:
+        frames_in = iter(source)
+        for _ in range(frames):
+            t0 = time.perf_counter()
+            frame = next(frames_in, None)
+            t1 = time.perf_counter()
+            if frame is None:
+                break
+            tracker.detect(frame)
+            decode.append(t1 - t0)
+            track.append(time.perf_counter() - t1)
+    return decode, track
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("video", nargs="?", type=Path)
     parser.add_argument("--frames", type=int, default=300)
     args = parser.parse_args()
     video = args.video or default_sample_video()
-    decode, track = [], []
-    with open_source(video) as source, HandTracker(HandTrackerConfig()) as tracker:
+    with open_source(video) as source:
         info = source.info
-        frames = iter(source)
-        for _ in range(args.frames):
-            t0 = time.perf_counter()
-            frame = next(frames, None)
-            t1 = time.perf_counter()
-            if frame is None:
-                break
-            tracker.detect(frame)
-            t2 = time.perf_counter()
-            decode.append(t1 - t0)
-            track.append(t2 - t1)
+    decode, track = time_frames(video, args.frames)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print(f"{video.name}: {info.width}x{info.height}, {len(track)} frames")
     print("| stage | median ms/frame | p90 ms/frame | frames/s |")

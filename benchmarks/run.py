@@ -215,22 +215,11 @@ def live_case(video: Path, seconds: float, warmup_s: float) -> dict[str, object]
 
 def hands_alone(video: Path, frames: int) -> dict[str, object]:
     """MediaPipe's hand tracker by itself on the first ``frames`` frames (decoding, then inference)."""
-    from coach.hands import HandTracker
-    from coach.sources import open_source
+    from bench_hands import time_frames
 
-    decode = hands = 0.0
-    n = 0
-    with open_source(video) as source, HandTracker() as tracker:
-        frames_in = iter(source)
-        while n < frames:
-            t0 = time.perf_counter()
-            frame = next(frames_in, None)
-            t1 = time.perf_counter()
-            if frame is None:
-                break
-            tracker.detect(frame)
-            decode, hands, n = decode + t1 - t0, hands + time.perf_counter() - t1, n + 1
-    return {"frames": n, "decode_ms": 1000 * decode / n, "hands_ms": 1000 * hands / n}
+    decode, hands = time_frames(video, frames)
+    n = len(hands)
+    return {"frames": n, "decode_ms": 1000 * sum(decode) / n, "hands_ms": 1000 * sum(hands) / n}
 
 
 def _in_child(job: dict[str, object]) -> dict[str, object]:
