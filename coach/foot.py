@@ -1140,8 +1140,9 @@ def measure_foot(
     back = contour[t_c <= np.percentile(t_c, 30)].astype(np.float64)
     tip = front[int(np.argmax(np.linalg.norm(front - heel, axis=1)))]
     heel = back[int(np.argmax(np.linalg.norm(back - tip, axis=1)))]
-    heel = _heel_cap_middle(contour.astype(np.float64), heel, tip, cfg.heel_cap_fl)
-    toe = _toe_on_axis(contour.astype(np.float64), heel, tip)
+    contour_f = contour.astype(np.float64)
+    heel = _heel_cap_middle(contour_f, heel, tip, cfg.heel_cap_fl)
+    toe = _toe_on_axis(contour_f, heel, tip)
     heel, toe = heel.astype(np.float32), toe.astype(np.float32)
     outline = _resample(contour, cfg.outline_points)
     # Average out the pixel staircase so the width profile behind v is steady.
