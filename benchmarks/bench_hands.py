@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_hands.py [VIDEO] [--frames N]
+    .venv/bin/python benchmarks/bench_hands.py [VIDEO] [--frames N] [--hand-model full|lite]
 
 With no VIDEO, uses the default sample session. Prints one Markdown table row
 per stage: milliseconds per frame (median and 90th percentile) and frames per
@@ -29,10 +29,10 @@ def _row(name: str, seconds: list[float]) -> str:
     return f"| {name} | {med:.2f} | {p90:.2f} | {1000.0 / max(statistics.mean(ms), 1e-9):.0f} |"
 
 
-def time_frames(video: Path, frames: int) -> tuple[list[float], list[float]]:
+def time_frames(video: Path, frames: int, model: str = "full") -> tuple[list[float], list[float]]:
     """Seconds to decode, and to track the hands in, each of the first ``frames`` frames, in turn."""
     decode, track = [], []
-    with open_source(video) as source, HandTracker(HandTrackerConfig()) as tracker:
+    with open_source(video) as source, HandTracker(HandTrackerConfig(model=model)) as tracker:
         frames_in = iter(source)
         for _ in range(frames):
             t0 = time.perf_counter()
@@ -50,11 +50,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("video", nargs="?", type=Path)
     parser.add_argument("--frames", type=int, default=300)
+    parser.add_argument("--hand-model", choices=["full", "lite"], default="full")
     args = parser.parse_args()
     video = args.video or default_sample_video()
     with open_source(video) as source:
         info = source.info
-    decode, track = time_frames(video, args.frames)
+    decode, track = time_frames(video, args.frames, args.hand_model)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print(f"{video.name}: {info.width}x{info.height}, {len(track)} frames")
     print("| stage | median ms/frame | p90 ms/frame | frames/s |")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from coach.analysis import AnalysisConfig
 from coach.foot import FootConfig
+from coach.hands import HandTrackerConfig
 from coach.live import LIVE_FOOT_SETTINGS, LiveConfig, LiveResult, run_live
 from coach.samples import default_sample_video
 
@@ -61,7 +62,7 @@ def _row(name: str, r: LiveResult, warmup_s: float) -> str:
     )
 
 
-def run(video: Path, seconds: float, headless: bool, out: Path) -> LiveResult:
+def run(video: Path, seconds: float, headless: bool, out: Path, hand_model: str = "full") -> LiveResult:
     """Plays ``video`` at its own rate through the live loop, late frames dropped, for ``seconds``."""
     config = LiveConfig(
         source=str(video),
@@ -70,7 +71,9 @@ def run(video: Path, seconds: float, headless: bool, out: Path) -> LiveResult:
         max_seconds=seconds,
         realtime=True,
         keep_up=True,
-        analysis=AnalysisConfig(foot=FootConfig(**LIVE_FOOT_SETTINGS)),
+        analysis=AnalysisConfig(
+            hands=HandTrackerConfig(model=hand_model), foot=FootConfig(**LIVE_FOOT_SETTINGS)
+        ),
     )
     return run_live(config)
 
@@ -81,17 +84,24 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--window", action="store_true", help="also measure with the window")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds after the first frame not counted")
+    parser.add_argument("--hand-model", choices=["full", "lite"], default="full")
     args = parser.parse_args()
     video = args.video or default_sample_video()
     rows = []
     with tempfile.TemporaryDirectory(prefix="footcoach-bench-") as tmp:
-        r = run(video, args.seconds, True, Path(tmp))
+        r = run(video, args.seconds, True, Path(tmp), args.hand_model)
         rows.append(_row("headless", r, args.warmup))
         size = f"{r.session.video.width}x{r.session.video.height}"
         if args.window:
             if not os.environ.get("DISPLAY"):
                 parser.error("--window needs a display (run under xvfb-run -a)")
-            rows.append(_row("window (OpenCV, Qt)", run(video, args.seconds, False, Path(tmp)), args.warmup))
+            rows.append(
+                _row(
+                    "window (OpenCV, Qt)",
+                    run(video, args.seconds, False, Path(tmp), args.hand_model),
+                    args.warmup,
+                )
+            )
     print(f"{video.name}: {size}, {args.seconds:g} s played at its own rate, {os.cpu_count()} cores")
     print(f"(after a {args.warmup:g} s warm-up; the last column is when the first frame was shown)")
     print(

@@ -3,6 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/run.py [--quick] [--markdown] [--cases NAME,...] [--json FILE]
+                                       [--hand-model full|lite]
 
 Renders a 20 s synthetic session (``coach synth``, the good session, seed 0)
 once per frame size and loops it into 1, 5 and 30 minute videos in
@@ -12,7 +13,8 @@ case: frames, frames analysed per second and how many times real time that is,
 milliseconds a frame spent in each stage, the coach's own share of the work (all
 stages but decoding and MediaPipe's inference) and the process's peak memory.
 Last, the live coach plays the 640x480 video at its own rate and the
-capture-to-overlay latency is measured. ``--quick`` is a smoke run on a few
+capture-to-overlay latency is measured. ``--hand-model lite`` runs every case
+with MediaPipe's lite landmark network instead of the full one. ``--quick`` is a smoke run on a few
 seconds of video. The stages run on three threads at once (decoding, hand
 tracking, the rest), so the stage times add up to more than the wall time.
 """
@@ -188,14 +190,17 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kB on Linux
 
 
-def analyse_case(video: Path, annotate: bool) -> dict[str, object]:
+def analyse_case(video: Path, annotate: bool, hand_model: str) -> dict[str, object]:
     """Runs ``coach analyze`` with every stage timed (in this process: its peak memory is the case's)."""
+    from coach.analysis import AnalysisConfig
+    from coach.hands import HandTrackerConfig
     from coach.recording import analyze_recording
     from coach.timing import StageClock
 
     clock = StageClock()
+    config = AnalysisConfig(hands=HandTrackerConfig(model=hand_model))
     with tempfile.TemporaryDirectory(prefix="footcoach-bench-") as out:
-        result = analyze_recording(video, Path(out), annotate=annotate, progress=False, clock=clock)
+        result = analyze_recording(video, Path(out), config, annotate=annotate, progress=False, clock=clock)
     times = clock.summary()
     return {
         **times.to_dict(),
@@ -204,20 +209,20 @@ def analyse_case(video: Path, annotate: bool) -> dict[str, object]:
     }
 
 
-def live_case(video: Path, seconds: float, warmup_s: float) -> dict[str, object]:
+def live_case(video: Path, seconds: float, warmup_s: float, hand_model: str) -> dict[str, object]:
     """The live coach on ``video`` played at its own rate (headless), late frames dropped."""
     from bench_live import figures, run
 
     with tempfile.TemporaryDirectory(prefix="footcoach-bench-") as out:
-        result = run(video, seconds, True, Path(out))
+        result = run(video, seconds, True, Path(out), hand_model)
     return {**figures(result, warmup_s), "peak_mb": round(_peak_mb(), 1)}
 
 
-def hands_alone(video: Path, frames: int) -> dict[str, object]:
+def hands_alone(video: Path, frames: int, hand_model: str) -> dict[str, object]:
     """MediaPipe's hand tracker by itself on the first ``frames`` frames (decoding, then inference)."""
     from bench_hands import time_frames
 
-    decode, hands = time_frames(video, frames)
+    decode, hands = time_frames(video, frames, hand_model)
     n = len(hands)
     return {"frames": n, "decode_ms": 1000 * sum(decode) / n, "hands_ms": 1000 * sum(hands) / n}
 
@@ -351,17 +356,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where the videos are kept")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument(
+        "--hand-model",
+        choices=["full", "lite"],
+        default="full",
+        help="MediaPipe's hand networks (coach --hand-model)",
+    )
     parser.add_argument("--job", help=argparse.SUPPRESS)  # one case, in a child process
     args = parser.parse_args(argv)
 
     if args.job:
         job = json.loads(args.job)
         if job["kind"] == "live":
-            out = live_case(Path(job["video"]), job["seconds"], job["warmup_s"])
+            out = live_case(Path(job["video"]), job["seconds"], job["warmup_s"], job["hand_model"])
         elif job["kind"] == "hands":
-            out = hands_alone(Path(job["video"]), job["frames"])
+            out = hands_alone(Path(job["video"]), job["frames"], job["hand_model"])
         else:
-            out = analyse_case(Path(job["video"]), job["annotate"])
+            out = analyse_case(Path(job["video"]), job["annotate"], job["hand_model"])
         print(json.dumps(out))
         return 0
 
@@ -389,22 +400,39 @@ def main(argv: list[str] | None = None) -> int:
     alone = None
     if plan.alone_frames > 0:
         print("  MediaPipe alone ...", file=sys.stderr, flush=True)
-        alone = _in_child({"kind": "hands", "video": str(live_video), "frames": plan.alone_frames})
+        alone = _in_child(
+            {
+                "kind": "hands",
+                "video": str(live_video),
+                "frames": plan.alone_frames,
+                "hand_model": args.hand_model,
+            }
+        )
     results: list[tuple[Case, dict]] = []
     for case in plan.cases:
         print(f"  {case.name} ...", file=sys.stderr, flush=True)
-        job = {"kind": "analyze", "video": str(videos[case]), "annotate": case.annotate}
+        job = {
+            "kind": "analyze",
+            "video": str(videos[case]),
+            "annotate": case.annotate,
+            "hand_model": args.hand_model,
+        }
         results.append((case, _in_child(job)))
     live = None
     if plan.live_s > 0:
         print(f"  live, {plan.live_s:g} s ...", file=sys.stderr, flush=True)
-        job = {"kind": "live", "video": str(live_video), "seconds": plan.live_s}
+        job = {
+            "kind": "live",
+            "video": str(live_video),
+            "seconds": plan.live_s,
+            "hand_model": args.hand_model,
+        }
         live = _in_child({**job, "warmup_s": plan.live_warmup_s})
     load_after = _load()
 
     when = datetime.datetime.now().astimezone().isoformat(timespec="minutes")
     print(
-        f"Footcoach {_commit()}, {when}, {os.cpu_count()} cores; "
+        f"Footcoach {_commit()}, {when}, {os.cpu_count()} cores, {args.hand_model} hand model; "
         f"load average (1, 5, 15 min) before {load_before}, after {load_after}"
     )
     print(f"Synthetic 30 fps videos looping a {plan.base_s:g} s render; ms per frame in each stage.")

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.hands import Hands, HandTracker, HandTrackerConfig
+from coach.models import HAND_MODELS
 from coach.sources import open_source
 
 # A detection is "on" a labelled hand when its mean error is under half the hand's size.
@@ -89,10 +90,16 @@ def format_table(results: list[PhotoResult]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    model = "full"
+    if len(args) == 3 and args[1] == "--hand-model" and args[2] in HAND_MODELS:
+        model, args = args[2], args[:1]
     if len(args) != 1 or not Path(args[0]).is_dir():
-        print("usage: python -m coach.hand_eval FOLDER_OF_LABELLED_PHOTOS", file=sys.stderr)
+        print(
+            "usage: python -m coach.hand_eval FOLDER_OF_LABELLED_PHOTOS [--hand-model full|lite]",
+            file=sys.stderr,
+        )
         return 2
-    print(format_table(evaluate_photos(Path(args[0]))))
+    print(format_table(evaluate_photos(Path(args[0]), HandTrackerConfig(model=model, video=False))))
     return 0
 
 

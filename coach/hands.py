@@ -26,7 +26,7 @@ import numpy as np
 
 from coach.errors import ModelError
 from coach.landmarks import NUM_LANDMARKS, HandLandmark, palm_centre
-from coach.models import hand_model_path
+from coach.models import HAND_MODELS, hand_model_path
 from coach.smoothing import OneEuroConfig, OneEuroFilter
 from coach.sources import Frame
 
@@ -200,7 +200,12 @@ class HandTrackerConfig:
     """How hands are tracked.
 
     Attributes:
-        model_path: a ``hand_landmarker.task`` bundle; None for the shipped one.
+        model_path: a ``hand_landmarker.task`` bundle; None for the shipped one
+            named by ``model``.
+        model: which shipped bundle (``coach.models.HAND_MODELS``): "full", the
+            default, or "lite", MediaPipe's lite landmark network: about half
+            the inference time, slightly less exact landmarks (README, "Speed
+            and memory").
         max_hands: most hands reported per frame (the working hand and the holding hand).
         min_detection_confidence: palm detector threshold. 0.2 rather than
             MediaPipe's 0.5: hands on a foot are often half hidden, and the foot
@@ -215,6 +220,7 @@ class HandTrackerConfig:
     """
 
     model_path: Path | None = None
+    model: str = "full"
     max_hands: int = 2
     min_detection_confidence: float = 0.2
     min_presence_confidence: float = 0.5
@@ -224,6 +230,8 @@ class HandTrackerConfig:
     max_match_distance: float = 2.0
 
     def __post_init__(self) -> None:
+        if self.model not in HAND_MODELS:
+            raise ValueError(f"model must be one of {', '.join(HAND_MODELS)}, got {self.model!r}")
         if not 1 <= self.max_hands <= 4:
             raise ValueError(f"max_hands must be 1-4, got {self.max_hands}")
         for name in ("min_detection_confidence", "min_presence_confidence", "min_tracking_confidence"):
@@ -309,7 +317,7 @@ class HandTracker:
 
     def __init__(self, config: HandTrackerConfig | None = None) -> None:
         self.config = config or HandTrackerConfig()
-        self.model_path = hand_model_path(self.config.model_path)
+        self.model_path = hand_model_path(self.config.model_path, self.config.model)
         self._landmarker = self._create()
         self._associator = HandAssociator(self.config.max_match_distance, self.config.smoothing)
         self._last_t_ms = -1

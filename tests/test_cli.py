@@ -106,3 +106,26 @@ def test_missing_model_exit_3(tmp_path: Path, shared_data: Path, monkeypatch: py
     monkeypatch.setenv("FOOTCOACH_HAND_MODEL", str(tmp_path / "gone.task"))
     result = coach("hands", str(shared_data / "hands" / "11k_f_d.jpg"))
     assert_one_line_error(result, 3, "gone.task", "not found")
+
+
+def test_analyze_with_the_lite_hand_model(tmp_path: Path, session_clip: Path) -> None:
+    from coach.session import load_session
+
+    out = tmp_path / "out"
+    done = coach("analyze", str(session_clip), "--out", str(out), "--hand-model", "lite", "--no-progress")
+    assert done.returncode == 0, done.stderr
+    session = load_session(out / "session.json")
+    assert session.foot.found
+    truth = json.loads(session_clip.with_name("good.labels.json").read_text(encoding="utf-8"))["strokes"]
+    found = [
+        t
+        for t in truth
+        if any(
+            s.type == t["type"] and s.start_s < t["end_s"] and t["start_s"] < s.end_s for s in session.strokes
+        )
+    ]
+    assert len(truth) >= 3 and len(found) >= len(truth) - 1, session.strokes
+
+
+def test_an_unknown_hand_model_is_a_usage_error() -> None:
+    assert_one_line_error(coach("analyze", "--hand-model", "tiny"), 2, "--hand-model", "tiny")

@@ -33,8 +33,9 @@ def _detect(tracker: HandTracker, path: Path) -> Hands:
         return tracker.detect(next(iter(source)))
 
 
-def test_real_photos_with_ground_truth(shared_data: Path) -> None:
-    results = evaluate_photos(shared_data / "hands")
+@pytest.mark.parametrize("model", ["full", "lite"])
+def test_real_photos_with_ground_truth(shared_data: Path, model: str) -> None:
+    results = evaluate_photos(shared_data / "hands", HandTrackerConfig(model=model, video=False))
     assert len(results) == 16
     found = [r.error for r in results if r.error is not None]
     assert len(found) >= MIN_FOUND, format_table(results)
@@ -85,6 +86,13 @@ def test_video_mode_tracks_a_hand_across_frames(shared_data: Path) -> None:
 def test_missing_model_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="not found"):
         HandTracker(HandTrackerConfig(model_path=tmp_path / "nope.task"))
+
+
+def test_the_lite_model_is_its_own_bundle_and_unknown_names_are_refused() -> None:
+    with HandTracker(HandTrackerConfig(model="lite")) as lite:
+        assert lite.model_path.name == "hand_landmarker_lite.task"
+    with pytest.raises(ValueError, match="full, lite"):
+        HandTrackerConfig(model="tiny")
 
 
 def test_damaged_model_is_a_model_error(tmp_path: Path) -> None:
