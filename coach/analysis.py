@@ -268,7 +268,7 @@ class Engine:
         video = VideoInfo(
             fps, self.frames, round(duration, 3), self.info.width, self.info.height, self.info.name
         )
-        builder = SessionBuilder(video, self.config.session)
+        builder = SessionBuilder(video, self.config.session, hand_model=self.tracker.model_name)
         found = self._foot_found > 0
         length = float(np.median(self._foot_lengths.values())) if len(self._foot_lengths) else None
         builder.set_foot(FootInfo(found=found, frames_found=self._foot_found, length_px=length))

@@ -26,7 +26,7 @@ import numpy as np
 
 from coach.errors import ModelError
 from coach.landmarks import NUM_LANDMARKS, HandLandmark, palm_centre
-from coach.models import HAND_MODELS, hand_model_path
+from coach.models import HAND_MODELS, hand_model_path, models_dir
 from coach.smoothing import OneEuroConfig, OneEuroFilter
 from coach.sources import Frame
 
@@ -343,6 +343,12 @@ class HandTracker:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelError(f"{self.model_path}: cannot load hand model ({first})") from exc
 
+    @property
+    def model_name(self) -> str:
+        """Which networks run: the shipped bundle's name ("full", "lite"), or the file name of another."""
+        shipped = models_dir() / HAND_MODELS[self.config.model][0]
+        return self.config.model if self.model_path == shipped else self.model_path.name
+
     def detect(self, frame: Frame) -> Hands:
         """Finds the hands in one frame.
 
@@ -476,6 +482,11 @@ class TrackAhead:
                 raise item
             self._current = cast(tuple[Frame, Hands], item)
             yield self._current[0]
+
+    @property
+    def model_name(self) -> str:
+        """The tracker's :attr:`HandTracker.model_name`."""
+        return self.tracker.model_name
 
     def detect(self, frame: Frame) -> Hands:
         """The hands of ``frame``, the frame the iteration just handed out.

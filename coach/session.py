@@ -432,6 +432,8 @@ class Session:
         coach_version: the version that wrote the file.
         notes: free text from the user.
         routine: the routine followed, if any.
+        hand_model: the hand tracker's networks: "full", "lite" (``--hand-model``),
+            or the file name of a bundle given another way; None if unknown.
     """
 
     video: VideoInfo
@@ -447,6 +449,7 @@ class Session:
     coach_version: str = __version__
     notes: str | None = None
     routine: Routine | None = None
+    hand_model: str | None = None
 
     @property
     def when(self) -> datetime | None:
@@ -483,6 +486,7 @@ class Session:
         return {
             "schema": SESSION_SCHEMA,
             "coach_version": self.coach_version,
+            "hand_model": self.hand_model,
             "created_at": self.created_at,
             "recorded_at": self.recorded_at,
             "notes": self.notes,
@@ -648,6 +652,7 @@ class Session:
                 created_at=doc.get("created_at"),
                 recorded_at=doc.get("recorded_at"),
                 coach_version=doc.get("coach_version", "unknown"),
+                hand_model=doc.get("hand_model"),
                 notes=doc.get("notes"),
                 routine=None
                 if routine is None
@@ -804,6 +809,7 @@ class SessionBuilder:
         recorded_at: when the massage happened (ISO 8601), if known.
         notes: free text from the user.
         routine: the routine followed, if any.
+        hand_model: the hand tracker's networks (see :class:`Session`).
     """
 
     def __init__(
@@ -814,6 +820,7 @@ class SessionBuilder:
         recorded_at: str | None = None,
         notes: str | None = None,
         routine: Routine | None = None,
+        hand_model: str | None = None,
     ) -> None:
         self.config = config or SessionConfig()
         if recorded_at is not None and parse_time(recorded_at) is None:
@@ -821,6 +828,7 @@ class SessionBuilder:
         self._video = video
         self._recorded_at = recorded_at
         self._notes = notes
+        self._hand_model = hand_model
         self._routine = routine
         self.reset()
 
@@ -921,6 +929,7 @@ class SessionBuilder:
             recorded_at=self._recorded_at,
             notes=self._notes,
             routine=self._routine,
+            hand_model=self._hand_model,
         )
 
 

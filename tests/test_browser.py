@@ -250,7 +250,13 @@ def test_every_text_field_and_file_name_stays_text_through_the_commands(browser:
         assert seen.page.locator("img:not(.chart)").count() == 0
         if command == "report":
             text = seen.page.inner_text("body")
-            for at in (("video", "source"), ("notes",), ("cues", "*", "message"), ("coach_version",)):
+            for at in (
+                ("video", "source"),
+                ("notes",),
+                ("cues", "*", "message"),
+                ("coach_version",),
+                ("hand_model",),
+            ):
                 assert payloads[at] in text, at  # shown, as text
         seen.page.close()
     # A date field carrying markup is refused before any page is drawn.

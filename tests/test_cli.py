@@ -115,7 +115,10 @@ def test_analyze_with_the_lite_hand_model(tmp_path: Path, session_clip: Path) ->
     done = coach("analyze", str(session_clip), "--out", str(out), "--hand-model", "lite", "--no-progress")
     assert done.returncode == 0, done.stderr
     session = load_session(out / "session.json")
-    assert session.foot.found
+    assert session.foot.found and session.hand_model == "lite"
+    assert '<dt>Hand model</dt><dd class="text">lite</dd>' in (out / "report.html").read_text(
+        encoding="utf-8"
+    )
     truth = json.loads(session_clip.with_name("good.labels.json").read_text(encoding="utf-8"))["strokes"]
     found = [
         t

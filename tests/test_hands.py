@@ -88,9 +88,18 @@ def test_missing_model_is_a_model_error(tmp_path: Path) -> None:
         HandTracker(HandTrackerConfig(model_path=tmp_path / "nope.task"))
 
 
-def test_the_lite_model_is_its_own_bundle_and_unknown_names_are_refused() -> None:
+def test_the_lite_model_is_its_own_bundle_and_unknown_names_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with HandTracker(HandTrackerConfig(model="lite")) as lite:
-        assert lite.model_path.name == "hand_landmarker_lite.task"
+        assert lite.model_path.name == "hand_landmarker_lite.task" and lite.model_name == "lite"
+    with HandTracker(HandTrackerConfig()) as full:
+        assert full.model_name == "full"
+    other = tmp_path / "my hands.task"
+    other.write_bytes(full.model_path.read_bytes())
+    monkeypatch.setenv("FOOTCOACH_HAND_MODEL", str(other))
+    with HandTracker(HandTrackerConfig(model="lite")) as chosen:
+        assert chosen.model_name == "my hands.task"
     with pytest.raises(ValueError, match="full, lite"):
         HandTrackerConfig(model="tiny")
 

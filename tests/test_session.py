@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -283,6 +284,18 @@ def test_write_then_load_gives_the_same_session(tmp_path: Path) -> None:
     again = load_session(path)
     assert session_json(again) == session_json(session)
     assert path.read_text() == session_json(session) + "\n"
+
+
+def test_the_hand_model_is_kept_and_older_files_without_it_still_load(tmp_path: Path) -> None:
+    session = replace(example_session(minutes=0.5), hand_model="lite")
+    path = tmp_path / "session.json"
+    write_session(path, session)
+    assert json.loads(path.read_text())["hand_model"] == "lite"
+    assert load_session(path).hand_model == "lite"
+    doc = json.loads(path.read_text())
+    del doc["hand_model"]
+    path.write_text(json.dumps(doc))
+    assert load_session(path).hand_model is None
 
 
 def test_the_same_analysis_gives_identical_bytes_apart_from_created_at(tmp_path: Path) -> None:
