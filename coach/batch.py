@@ -199,7 +199,9 @@ class Row:
         video: the path as found (what the user typed, joined with the path inside a named folder).
         status: ``"done"`` or ``"failed"``.
         run: ``"analysed"`` (this run), ``"skipped"`` (done by an earlier run),
-            ``"duplicate"`` (the same content as an earlier row) or ``"failed"``.
+            ``"duplicate"`` (the same content as an earlier row), ``"failed"``, or
+            ``"earlier"``: not among this run's inputs, done by an earlier run
+            into the same output folder (listed so the summary covers them all).
         reason: why it failed, one line (empty when done).
         sha256: content hash, or empty when the file could not be read.
         folder: its folder inside the output folder, or empty.
@@ -240,6 +242,11 @@ class BatchResult:
     @property
     def skipped(self) -> int:
         return sum(r.run == "skipped" for r in self.rows)
+
+    @property
+    def earlier(self) -> int:
+        """Rows of earlier runs' videos that were not among this run's inputs."""
+        return sum(r.run == "earlier" for r in self.rows)
 
     @property
     def failed(self) -> int:
@@ -470,6 +477,35 @@ def plan(videos: Sequence[Path], out_dir: Path, manifest: Manifest, progress: bo
         seen[sha] = row
         rows.append(row)
     return Plan(tuple(rows), tuple(jobs.values()))
+
+
+def earlier_rows(manifest: Manifest, out_dir: Path, rows: Sequence[Row]) -> list[Row]:
+    """The videos earlier runs finished into ``out_dir`` that this run's ``rows`` do not list.
+
+    A video whose file is among this run's inputs with other content (it was
+    replaced) is left out, as is one whose session no longer loads.
+    """
+    from coach.session import load_session
+
+    listed = {r.sha256 for r in rows if r.sha256}
+    paths = {r.video for r in rows}
+    found = []
+    for sha, entry in manifest.videos.items():
+        if sha in listed or not isinstance(entry, dict) or entry.get("status") != "done":
+            continue
+        folder, source = entry.get("folder"), entry.get("source")
+        if not isinstance(folder, str) or not _plain_name(folder) or not isinstance(source, str):
+            continue
+        if source in paths:
+            continue
+        try:
+            session = load_session(out_dir / folder / "session.json")
+        except InputError:
+            continue
+        seconds = entry.get("seconds")
+        seconds = float(seconds) if isinstance(seconds, int | float) else 0.0
+        found.append(Row(source, "done", "earlier", "", sha, folder, seconds, Figures.of(session)))
+    return sorted(found, key=lambda r: r.video)
 
 
 def _plain_name(folder: str) -> bool:
@@ -926,6 +962,7 @@ def _run(
             run = "failed" if not done.done else "duplicate" if row.run == "duplicate" else done.run
             row = replace(done, video=row.video, run=run)
         rows.append(row)
+    rows.extend(earlier_rows(manifest, out_dir, rows))
     result = BatchResult(tuple(rows), out_dir, analysed, seconds)
     try:
         write_summary(result)
@@ -1019,7 +1056,7 @@ def summary_context(result: BatchResult) -> dict[str, Any]:
         "done": sum(r.done for r in result.rows),
         "failed": result.failed,
         "analysed": result.analysed,
-        "skipped": result.skipped,
+        "skipped": result.skipped + result.earlier,
         "total_duration_s": sum(r.figures.duration_s for r in done if r.figures),
         "total_active_s": sum(r.figures.active_s for r in done if r.figures),
         "zones": [z.replace("_", " ").capitalize() for z in ZONES],

@@ -238,10 +238,11 @@ def batch(
     )
     result = run_batch(inputs, out_dir, config)
     analysed, skipped, failed = result.analysed, result.skipped, result.failed
-    count = len(result.rows)
+    count = len(result.rows) - result.earlier
+    earlier = f"; the summary also lists {result.earlier} from earlier runs" if result.earlier else ""
     click.echo(
         f"{count} video{'' if count == 1 else 's'}: {analysed} analysed, {skipped} done before, "
-        f"{failed} failed ({result.seconds:.0f} s)"
+        f"{failed} failed ({result.seconds:.0f} s){earlier}"
     )
     for row in result.rows:
         if not row.done:

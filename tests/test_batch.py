@@ -224,6 +224,39 @@ def test_a_rerun_skips_what_is_done_and_redoes_a_changed_video(
     assert {p: p.stat().st_mtime_ns for p in before} == before  # the others were left alone
 
 
+@pytest.mark.slow
+def test_a_run_on_other_videos_into_the_same_folder_lists_the_earlier_ones_too(
+    batch: tuple[Any, Path], tmp_path: Path
+) -> None:
+    _, first_out = batch
+    out = tmp_path / "out"
+    shutil.copytree(first_out, out)
+    new = cut(samples_dir() / "neglects_arches.mp4", tmp_path / "week 2" / "séance.mp4", frames=60)
+    done = run_cli("batch", str(new.parent), "--out", str(out), "--workers", "1", "--no-progress")
+    assert done.returncode == 0, done.stderr
+    assert "1 video: 1 analysed, 0 done before, 0 failed" in done.stdout
+    assert "the summary also lists 3 from earlier runs" in done.stdout
+    rows = read_csv(out / "summary.csv")
+    assert {name: row["run"] for name, row in rows.items()} == {
+        "week 2/séance.mp4": "analysed",
+        **{name: "earlier" for _, _, name in CLIPS},
+    }
+    for row in rows.values():  # the earlier videos keep their figures and links
+        assert row["status"] == "done" and (out / row["report"]).is_file() and int(row["strokes"]) >= 0
+    first = read_csv(first_out / "summary.csv")
+    for _, _, name in CLIPS:
+        assert (
+            rows[name]["strokes"] == first[name]["strokes"] and rows[name]["folder"] == first[name]["folder"]
+        )
+    # An earlier video whose session no longer loads is not listed.
+    broken = out / rows[CLIPS[0][2]]["folder"] / "session.json"
+    broken.write_text("{}")
+    again = run_batch([new.parent], out, BatchConfig(workers=1, progress=False))
+    assert sorted(r.run for r in again.rows) == ["earlier", "earlier", "skipped"]
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert "by an earlier run, not among this run&#39;s videos" in page
+
+
 # --- faults -------------------------------------------------------------------------------------
 
 
