@@ -1204,7 +1204,12 @@ def measure_foot(
         hidden = _heel_hidden(outline, heel, toe, occluded)
         if not hidden and image is not None:
             hidden = _rear_continues(image, contour_f, heel, toe) > cfg.heel_continues
-        heel = _complete_heel(outline, heel, toe, cfg, hidden)
+        completed = _complete_heel(outline, heel, toe, cfg, hidden)
+        if completed is not heel:
+            # The long axis runs from the heel: with the heel put back, the
+            # level of the toe tip is read along the new axis.
+            heel = completed
+            toe = _toe_on_axis(contour_f, heel.astype(np.float64), tip).astype(np.float32)
     lat_sign, lat_conf = _lateral_from_toes(outline, heel, toe)
     return FootShape(
         outline=outline,
