@@ -96,6 +96,11 @@ class FootConfig:
             ``sole_length_per_width``.
         sole_max_length_per_width: a sole longer than this has a hand or the
             leg merged with its heel; the heel is moved in the same way.
+        heel_continues: when the back of the outline runs across skin by more
+            than this (:func:`_rear_continues`, a log ratio of the colour
+            contrast round the toes to that across the back: 0.7 is about half
+            the toes' contrast), a hand or the leg hides the heel's back and the
+            heel is put at ``sole_length_per_width`` whatever the outline's length.
         heel_cap_fl: the heel point is the middle of the outline's rearmost
             stretch this deep (FL), so a heel cut square (by a hand, a shadow
             or the picture's edge) is not put at one of its corners.
@@ -154,6 +159,7 @@ class FootConfig:
     min_contrast: float = 6.0
     sole_length_per_width: float = 2.5
     heel_cap_fl: float = 0.03
+    heel_continues: float = 0.7
     sole_min_length_per_width: float = 2.3
     sole_max_length_per_width: float = 2.7
     outline_points: int = 128
@@ -969,22 +975,58 @@ def _continuing_end(image: np.ndarray, contour: np.ndarray, t01: np.ndarray, len
     return float(np.clip(math.log((d_hi + 3.0) / (d_lo + 3.0)), -2.0, 2.0))
 
 
-def _forefoot_hidden(
-    outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, occluded: np.ndarray | None
+def _hands_border(
+    outline: np.ndarray,
+    heel: np.ndarray,
+    toe: np.ndarray,
+    occluded: np.ndarray | None,
+    u_range: tuple[float, float],
+    share: float,
 ) -> bool:
-    """Whether hands border the front of the outline (so its width there is not the ball's)."""
+    """Whether hands lie along more than ``share`` of the outline between two levels of ``u``."""
     if occluded is None or not occluded.any():
         return False
     h, w = occluded.shape
     length = float(np.hypot(*(toe - heel)))
     grown = cv2.dilate(occluded.astype(np.uint8), _disk(max(1, round(0.03 * length)))) > 0
     u = (outline - heel) @ ((toe - heel) / length) / length
-    front = np.round(outline[u >= 0.4]).astype(int)
-    front = front[(front[:, 0] >= 0) & (front[:, 0] < w) & (front[:, 1] >= 0) & (front[:, 1] < h)]
-    return bool(len(front)) and float(grown[front[:, 1], front[:, 0]].mean()) > 0.05
+    part = np.round(outline[(u >= u_range[0]) & (u <= u_range[1])]).astype(int)
+    part = part[(part[:, 0] >= 0) & (part[:, 0] < w) & (part[:, 1] >= 0) & (part[:, 1] < h)]
+    return bool(len(part)) and float(grown[part[:, 1], part[:, 0]].mean()) > share
 
 
-def _complete_heel(outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, cfg: FootConfig) -> np.ndarray:
+def _forefoot_hidden(
+    outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, occluded: np.ndarray | None
+) -> bool:
+    """Whether hands border the front of the outline (so its width there is not the ball's)."""
+    return _hands_border(outline, heel, toe, occluded, (0.4, np.inf), 0.05)
+
+
+def _heel_hidden(outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, occluded: np.ndarray | None) -> bool:
+    """Whether hands border the back of the outline (its rearmost stretch is then a hand's edge)."""
+    return _hands_border(outline, heel, toe, occluded, (-np.inf, 0.1), 0.2)
+
+
+def _rear_continues(image: np.ndarray, contour: np.ndarray, heel: np.ndarray, toe: np.ndarray) -> float:
+    """How much more the outline's back runs across skin than its toes do (:func:`_continuing_end`).
+
+    Round the toes the outline always meets the background. Where the back of
+    the outline meets skin too (a holding hand MediaPipe does not see, or the
+    leg continuing from the ankle in a top view), the heel goes on under it.
+
+    Returns:
+        About -2..2; positive when the back's colour contrast is the lower.
+    """
+    length = float(np.hypot(*(toe - heel)))
+    if length < 1.0:
+        return 0.0
+    u = (contour - heel) @ ((toe - heel) / length) / length
+    return _continuing_end(image, contour, u, length)
+
+
+def _complete_heel(
+    outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, cfg: FootConfig, hidden: bool = False
+) -> np.ndarray:
     """Puts the heel back where a sole of this width has it, when the outline disagrees.
 
     A hand cupping the heel, or the leg behind it, can take the heel's back off
@@ -998,10 +1040,15 @@ def _complete_heel(outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, cfg: 
         heel: (2,) px, the outline's point furthest back.
         toe: (2,) px.
         cfg: settings.
+        hidden: the back of the outline is not the heel's (a hand or the leg
+            borders it): the heel goes where the ratio puts it even when the
+            outline's length is plausible.
     """
     fmap = FootMap.from_outline(outline, heel, toe, 1, bins=21)
     width = float((fmap.lateral - fmap.medial)[fmap.u_table >= 0.4].max())
-    if width <= 0 or cfg.sole_min_length_per_width <= 1.0 / width <= cfg.sole_max_length_per_width:
+    if width <= 0:
+        return heel
+    if not hidden and cfg.sole_min_length_per_width <= 1.0 / width <= cfg.sole_max_length_per_width:
         return heel
     fl = fmap.length_px * width * cfg.sole_length_per_width
     # The heel's middle lies on the midline of the arch region, extended back.
@@ -1150,10 +1197,19 @@ def measure_foot(
     ring = np.concatenate([outline[-1:], outline, outline[:1]])
     outline = (np.convolve(ring[:, 0], kernel, "valid"), np.convolve(ring[:, 1], kernel, "valid"))
     outline = np.stack(outline, axis=1).astype(np.float32)
-    # Both views: from the top the heel hides under the ankle, and the ratio
-    # puts it where it is under there.
+    # Both views. Where hands or skin (an unseen holding hand; from the top,
+    # the leg going on from the ankle) border the back of the outline, the
+    # heel goes on under them and the ratio puts it where it is under there.
     if not _forefoot_hidden(outline, heel, toe, occluded):
-        heel = _complete_heel(outline, heel, toe, cfg)
+        hidden = _heel_hidden(outline, heel, toe, occluded)
+        if not hidden and image is not None:
+            hidden = _rear_continues(image, contour_f, heel, toe) > cfg.heel_continues
+        completed = _complete_heel(outline, heel, toe, cfg, hidden)
+        if completed is not heel:
+            # The long axis runs from the heel: with the heel put back, the
+            # level of the toe tip is read along the new axis.
+            heel = completed
+            toe = _toe_on_axis(contour_f, heel.astype(np.float64), tip).astype(np.float32)
     lat_sign, lat_conf = _lateral_from_toes(outline, heel, toe)
     return FootShape(
         outline=outline,
@@ -1293,9 +1349,10 @@ def detect_foot(
             continue
         info = label_information(image, mask)
         cut, leg = cut_leg(mask, cfg)
-        if leg is not None and cfg.view == "sole" and _length_per_width(cut) < cfg.sole_min_length_per_width:
-            # The cut went into the foot (a holding hand made the heel look like
-            # the leg's flare); keep it whole and let the heel rule trim it.
+        if leg is not None and _length_per_width(cut) < cfg.sole_min_length_per_width:
+            # The cut went into the foot (a holding hand, or from the top the
+            # heel and arch, looked like the leg before the forefoot's flare);
+            # keep it whole and let the heel rule trim it.
             cut, leg = mask, None
         score = info * _shape_plausibility(cut) * _skin_likeness(image, cut, skin, cfg)
         if best is None or score > best[0]:
