@@ -3,7 +3,8 @@
 Input is the contact track (:mod:`coach.contact`), in foot coordinates. Every
 decision is a readable rule over transparent measurements (:mod:`coach.motion`):
 
-- ``press``: the thumb stays within ``press_drift_fl`` of one spot;
+- ``press``: the thumb and the palm stay within ``press_drift_fl`` of one spot
+  (a palm rocking round a still thumb kneads);
 - ``glide``: the palm travels at least ``glide_min_travel_fl`` along ``u`` in
   one direction, in a nearly straight line;
 - ``thumb_circles``: the thumb tip repeats small, round loops;
@@ -215,8 +216,10 @@ def classify_window(
         and abs(osc_p.circularity) < config.circle_min_circularity
     )
     # A press holds the hand still, palm and thumb; a palm rocking across the
-    # foot kneads, however still the thumb (it may be the pivot).
-    if drift < config.press_drift_fl and max_drift(palm) < config.press_drift_fl and not kneading:
+    # foot further than a press drifts kneads, however still the thumb (it may
+    # be the pivot). The size keeps a held palm's jitter from passing for a knead.
+    rocking = kneading and osc_p.amplitude_fl >= config.press_drift_fl
+    if drift < config.press_drift_fl and max_drift(palm) < config.press_drift_fl and not rocking:
         return WindowVerdict("press", 1.0 - 0.5 * drift / config.press_drift_fl)
     if kneading and np.median(uv[:, _P, 0]) < config.toe_min_u:
         # The palm works across the ball (or further back) while the thumb may rest on the toes.
