@@ -17,7 +17,7 @@ same scorer reads a synthetic clip's labels and the coach's output. Scores:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -368,8 +368,9 @@ class TrueFoot:
     stages alone: what the coach would score with a perfect foot finder.
     """
 
-    def __init__(self, frames: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(self, frames: Sequence[Mapping[str, Any]], view: str = "sole") -> None:
         self._frames = frames
+        self._view = view
 
     def update(self, frame: Any, hands: Any = None) -> Any:
         from coach.foot import Foot
@@ -382,7 +383,36 @@ class TrueFoot:
         clockwise = np.array([-axis[1], axis[0]])
         lateral = -np.asarray(truth["medial_dir"], float)
         sign = 1 if float(lateral @ clockwise) > 0 else -1
-        return Foot.build(np.asarray(truth["outline"], float), heel, toe, sign, frame.size, t_ms=frame.t_ms)
+        return Foot.build(
+            np.asarray(truth["outline"], float), heel, toe, sign, frame.size, t_ms=frame.t_ms, view=self._view
+        )
+
+
+def clip_view(labels: Mapping[str, Any]) -> str:
+    """The side of the foot a clip shows ("sole" or "top"), from its labels' ``meta``; "sole" if unsaid."""
+    meta = labels.get("meta")
+    foot = meta.get("foot") if isinstance(meta, Mapping) else None
+    view = foot.get("view") if isinstance(foot, Mapping) else None
+    return view if isinstance(view, str) else "sole"
+
+
+def clip_config(labels: Mapping[str, Any], config: Any = None) -> Any:
+    """The settings a user would give the coach for a clip: ``config`` with the clip's view.
+
+    Someone filming the foot from above runs ``coach analyze --view top``; a
+    clip is measured the same way, with the view its labels record.
+
+    Args:
+        labels: the clip's ground truth.
+        config: an :class:`~coach.analysis.AnalysisConfig`, or None for the defaults.
+    """
+    from coach.analysis import AnalysisConfig
+
+    config = config or AnalysisConfig()
+    view = clip_view(labels)
+    if config.foot.view == view:
+        return config
+    return replace(config, foot=replace(config.foot, view=view))
 
 
 def evaluate_clip(
@@ -393,7 +423,8 @@ def evaluate_clip(
     Args:
         video: the clip.
         labels: its ground truth (``<clip>.labels.json``).
-        config: an :class:`~coach.analysis.AnalysisConfig`, or None for the defaults.
+        config: an :class:`~coach.analysis.AnalysisConfig`, or None for the defaults;
+            the foot's view is taken from the labels (see :func:`clip_config`).
         tracker: a hand tracker to reuse (it is reset), or None.
         true_foot: take the foot from the labels instead of finding it (see :class:`TrueFoot`).
     """
@@ -409,7 +440,8 @@ def evaluate_clip(
     with open_source(video) as source:
         if tracker is not None:
             tracker.reset()
-        foot_tracker = TrueFoot(frames) if true_foot else None
+        config = clip_config(labels, config)
+        foot_tracker = TrueFoot(frames, config.foot.view) if true_foot else None
         with Engine(source.info, config, tracker=tracker, foot_tracker=foot_tracker) as engine:
             for frame in source:
                 result = engine.update(frame)

@@ -3,7 +3,8 @@
 Input is the contact track (:mod:`coach.contact`), in foot coordinates. Every
 decision is a readable rule over transparent measurements (:mod:`coach.motion`):
 
-- ``press``: the thumb stays within ``press_drift_fl`` of one spot;
+- ``press``: the thumb and the palm stay within ``press_drift_fl`` of one spot
+  (a palm rocking round a still thumb kneads);
 - ``glide``: the palm travels at least ``glide_min_travel_fl`` along ``u`` in
   one direction, in a nearly straight line;
 - ``thumb_circles``: the thumb tip repeats small, round loops;
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -204,8 +206,6 @@ def classify_window(
         return WindowVerdict(None, 0.0)
     thumb, palm = fl[:, _T], fl[:, _P]
     drift = max_drift(thumb)
-    if drift < config.press_drift_fl and max_drift(palm) < 2 * config.press_drift_fl:
-        return WindowVerdict("press", 1.0 - 0.5 * drift / config.press_drift_fl)
     span = float(t[-1] - t[0])
     osc_p = oscillation(t, palm)
     across = _across_share(t, palm)
@@ -215,6 +215,12 @@ def classify_window(
         and across >= config.knead_min_across
         and abs(osc_p.circularity) < config.circle_min_circularity
     )
+    # A press holds the hand still, palm and thumb; a palm rocking across the
+    # foot further than a press drifts kneads, however still the thumb (it may
+    # be the pivot). The size keeps a held palm's jitter from passing for a knead.
+    rocking = kneading and osc_p.amplitude_fl >= config.press_drift_fl
+    if drift < config.press_drift_fl and max_drift(palm) < config.press_drift_fl and not rocking:
+        return WindowVerdict("press", 1.0 - 0.5 * drift / config.press_drift_fl)
     if kneading and np.median(uv[:, _P, 0]) < config.toe_min_u:
         # The palm works across the ball (or further back) while the thumb may rest on the toes.
         return WindowVerdict("knead", 0.5 + 0.25 * osc_p.strength + 0.25 * across, osc_p)
@@ -478,11 +484,13 @@ def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, i
         return []
     t = track.t_s
     thumb = smooth(t, track.fl[:, _T], 0.15)
+    palm = smooth(t, track.fl[:, _P], 0.15)
     lo = np.searchsorted(t, t - 0.25)
     hi = np.searchsorted(t, t + 0.25, side="right")
     still = np.array(
         [
             np.linalg.norm(thumb[lo[i] : hi[i]] - thumb[i], axis=1).max() < config.press_drift_fl
+            and np.linalg.norm(palm[lo[i] : hi[i]] - palm[i], axis=1).max() < config.press_drift_fl
             for i in range(n)
         ],
     )
@@ -505,12 +513,24 @@ def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, i
         runs.append((a, b))
     out = []
     for a, b in runs:
-        if (
-            t[b - 1] - t[a] >= config.press_min_s
-            and max_drift(thumb[a:b][still[a:b]]) < config.press_drift_fl
-        ):
+        if max_drift(thumb[a:b][still[a:b]]) >= config.press_drift_fl:
+            # The thumb creeps (or the tracker drifts) too slowly for the
+            # half-second test: the press is the longest part that stays at one spot.
+            a, b = _longest_within(thumb, still, a, b, config.press_drift_fl)
+        if t[b - 1] - t[a] >= config.press_min_s:
             out.append((int(a), int(b)))
     return out
+
+
+def _longest_within(pts: np.ndarray, use: np.ndarray, a: int, b: int, limit: float) -> tuple[int, int]:
+    """The longest stretch of ``a:b`` whose ``use`` points stay within ``limit`` of their median."""
+    best, i = (a, a + 1), a
+    for j in range(a + 1, b + 1):
+        while i < j - 1 and max_drift(pts[i:j][use[i:j]]) >= limit:
+            i += 1
+        if j - i > best[1] - best[0]:
+            best = (i, j)
+    return best
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -759,15 +779,19 @@ def _extend_to_edges(track: ContactTrack, segments: list[list], config: StrokeCo
         spread = float(np.percentile(np.linalg.norm(core - centre, axis=1), 95))
         reach = 1.25 * spread + 0.01
         rest = config.rest_share * spread if kind in ("thumb_circles", "knead") else 0.0
+        # Toe work starts with the first pull: the thumb may land on the toes and slide along them first.
+        pull = _pulling(t, pts, a, b, config) if kind == "toe_work" else None
 
         def working(i: int, pts: np.ndarray = pts, centre: np.ndarray = centre, reach: float = reach,
-                    rest: float = rest) -> bool:  # fmt: skip
+                    rest: float = rest, pull: Callable[[int], bool] | None = None) -> bool:  # fmt: skip
             if np.linalg.norm(pts[i] - centre) > reach:
                 return False
+            if pull is not None:
+                return pull(i)
             lo, hi = np.searchsorted(t, [t[i] - half, t[i] + half])
             return rest == 0.0 or max_drift(pts[lo:hi]) >= rest
 
-        while b - a > 1 and not working(a):
+        while b - a > 1 and not working(a, pull=pull):
             a += 1
         while b - a > 1 and not working(b - 1):
             b -= 1
@@ -776,11 +800,45 @@ def _extend_to_edges(track: ContactTrack, segments: list[list], config: StrokeCo
         # Only the half of the shortest window that straddles the start or end is unsure.
         left_limit = max(left_limit, int(np.searchsorted(t, t[a] - config.window_s / 4)))
         right_limit = min(right_limit, int(np.searchsorted(t, t[b - 1] + config.window_s / 4, side="right")))
-        while a > left_limit and working(a - 1):
+        while a > left_limit and working(a - 1, pull=pull):
             a -= 1
         while b < right_limit and working(b):
             b += 1
         segments[k][0], segments[k][1] = a, b
+
+
+def _pulling(
+    t: np.ndarray, pts: np.ndarray, a: int, b: int, config: StrokeConfig
+) -> Callable[[int], bool] | None:
+    """Whether toe work's thumb pulls along the foot at a moment (a test for frame indices).
+
+    Toe work pulls each toe along the foot's axis. Over half a cycle around a
+    moment, the thumb's range along the foot must be at least ``rest_share``
+    of the stroke's median such range (over ``a:b``); a thumb landing on the
+    toes and sliding across them to the first one barely moves along the foot.
+
+    Args:
+        t: (n,) seconds.
+        pts: (n, 2) the thumb in foot lengths (a, s).
+        a, b: the stroke (end exclusive).
+        config: thresholds.
+
+    Returns:
+        The test, or None when the stroke shows no rate to take a cycle from.
+    """
+    rate = stroke_rate(t[a:b], pts[a:b], config.window_s) or 0.0
+    if rate <= 0:
+        return None
+    half = 0.25 / rate  # half a cycle in all: the test leaks a quarter cycle into the slide
+
+    def along_range(i: int) -> float:
+        lo, hi = np.searchsorted(t, [t[i] - half, t[i] + half])
+        seg = pts[lo:hi, 0]
+        return float(seg.max() - seg.min()) if len(seg) else 0.0
+
+    typical = float(np.median([along_range(i) for i in range(a, b)]))
+    need = config.rest_share * typical
+    return lambda i: along_range(i) >= need
 
 
 def _majority(labels: list[str | None], width: int) -> list[str | None]:

@@ -91,3 +91,17 @@ def slip(part: np.ndarray, start_s: float, seconds: float, offset=(-0.35, 0.25))
     i = int(start_s * FPS)
     out[i : i + int(seconds * FPS)] += np.asarray(offset)
     return out
+
+
+def knead_on_still_thumb(seconds: float, rate_hz: float, spot=(0.45, 0.3), amplitude=0.08) -> np.ndarray:
+    """Kneading whose thumb is the pivot: the palm and fingers rock across the foot, the thumb stays put."""
+    t = np.arange(0, seconds, 1 / FPS)
+    thumb = np.tile(np.asarray(spot, float), (len(t), 1))
+    rock = np.stack([np.zeros_like(t), amplitude / 2 * np.sin(2 * math.pi * rate_hz * t)], axis=1)
+    return np.stack([thumb, thumb + FINGER_OFFSET + rock, thumb + PALM_OFFSET + rock], axis=1)
+
+
+def slide(seconds: float, start=(0.84, 0.7), end=(0.84, 0.45)) -> np.ndarray:
+    """The whole hand sliding steadily from ``start`` to ``end`` (e.g. across the toes to the first one)."""
+    f = (np.arange(0, seconds, 1 / FPS) / seconds)[:, None]
+    return _hand(np.asarray(start) + f * (np.asarray(end) - np.asarray(start)))

@@ -112,3 +112,26 @@ def test_a_suite_clip_from_another_renderer_is_not_reused(tmp_path: Path) -> Non
     labels = tmp_path / "suite_3.labels.json"
     labels.write_text("{not json", encoding="utf-8")
     assert not cached_clip_is_current(video, Renderer(cfg))
+
+
+@pytest.mark.parametrize("view", ["top", "sole"])
+def test_a_clip_is_analysed_with_the_view_its_labels_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, view: str
+) -> None:
+    """A clip filmed from above is analysed as a user would: with ``--view top``."""
+    import coach.analysis
+    from coach.evaluate import evaluate_clip, load_labels
+    from coach.synth.render import SynthConfig, render
+
+    video = tmp_path / "clip.mp4"
+    render(SynthConfig(seed=3, duration_s=0.3, size=(160, 120), fps=10.0, view=view), video)
+    seen = []
+    real_engine = coach.analysis.Engine
+
+    def engine(info: object, config: object = None, **kw: object) -> object:
+        seen.append(config)
+        return real_engine(info, config, **kw)
+
+    monkeypatch.setattr(coach.analysis, "Engine", engine)
+    evaluate_clip(video, load_labels(tmp_path / "clip.labels.json"))
+    assert [c.foot.view if c is not None else "sole" for c in seen] == [view]

@@ -120,6 +120,41 @@ def test_a_press_survives_the_thumb_tip_misplaced_for_a_few_frames() -> None:
     assert strokes[0].hold_s == pytest.approx(4.0, abs=0.4)
 
 
+def test_a_press_whose_thumb_then_creeps_away_is_still_a_press() -> None:
+    # 1.5 s at one spot, then the tracked thumb creeps off at 0.06 FL/s: too slowly for the
+    # half-second stillness test, too far in all for one press; the held part is the press.
+    creep = tr.slide(1.0, start=(0.5, 0.3), end=(0.56, 0.3))
+    strokes = offline(tr.absent(1), tr.press(1.5, spot=(0.5, 0.3)), creep, tr.absent(1))
+    assert [s.type for s in strokes] == ["press"]
+    assert strokes[0].start_s == pytest.approx(1.0, abs=0.3) and strokes[0].hold_s >= 1.2
+
+
+@pytest.mark.parametrize("rate", [0.8, 1.2])
+def test_a_knead_whose_thumb_stays_still_is_no_press(rate: float) -> None:
+    # The thumb is the pivot and holds its spot; the palm rocks across the foot.
+    strokes = offline(tr.absent(1), tr.knead_on_still_thumb(5, rate), tr.absent(1))
+    assert [s.type for s in strokes] == ["knead"]
+    assert strokes[0].rate_hz == pytest.approx(rate, rel=0.1)
+
+
+def test_a_press_begins_when_the_hand_has_settled() -> None:
+    # The thumb lands first and holds; the palm takes a second more to settle: the press starts then.
+    t = np.arange(0, 1.0, 1 / tr.FPS)[:, None]
+    arriving = tr.press(1.0, spot=(0.5, 0.3))
+    arriving[:, 1:] += np.array([0.0, -0.2]) * (1 - t)[:, None]  # fingers and palm come down across the foot
+    strokes = offline(tr.absent(1), arriving, tr.press(3, spot=(0.5, 0.3)), tr.absent(1))
+    assert [s.type for s in strokes] == ["press"]
+    assert strokes[0].start_s == pytest.approx(2.0, abs=0.3)
+
+
+def test_toe_work_begins_with_the_first_pull_not_when_the_thumb_lands_on_the_toes() -> None:
+    # The thumb lands on the toes and slides across them to the first toe for a second, then pulls.
+    strokes = offline(tr.absent(1), tr.slide(1.0, start=(0.84, 0.75), end=(0.84, 0.45)), tr.toe_work(5, 1.0),
+                      tr.absent(1))  # fmt: skip
+    assert [s.type for s in strokes] == ["toe_work"]
+    assert strokes[0].start_s == pytest.approx(2.0, abs=0.3)
+
+
 @pytest.mark.parametrize("rate", [0.6, 1.0, 1.8])
 def test_knead_across_the_foot(rate: float) -> None:
     strokes = offline(tr.absent(1), tr.knead(6, rate), tr.absent(1))
