@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -273,12 +274,8 @@ def test_a_heel_hidden_by_skin_is_put_back_from_the_ball_width(angle: float, lat
     assert np.hypot(*(outline_only.heel - heel)) / fl > MAX_POINT_ERROR_FL
 
 
-@pytest.mark.parametrize("seed", [452, 473])
-def test_a_rendered_top_view_heel(seed: int) -> None:
-    # From the top the renderer's leg runs on from the ankle and the holding
-    # hand cups the heel. On these two frames the leg cut went into the foot
-    # where the forefoot flares (473), or the hand's edge was taken for the
-    # heel (452): heel errors of 0.10 and 0.07 FL before.
+def _rendered_top_view(seed: int) -> tuple[Any, Any, FootConfig]:
+    """The first frame of a rendered top-view clip, the truth's foot placement, and the video settings."""
     from coach.analysis import VIDEO_FOOT_SETTINGS
     from coach.synth.foot import FootPlacement
     from coach.synth.render import Renderer, SynthConfig
@@ -289,11 +286,21 @@ def test_a_rendered_top_view_heel(seed: int) -> None:
     )
     first = next(iter(Renderer(clip).frames()))
     truth = first.truth
-    shape = detect_foot(first.image, replace(FootConfig(**VIDEO_FOOT_SETTINGS), view="top"))
-
-    assert shape is not None
     lateral = FootPlacement.lateral_sign_for(side, "top")
     placed = FootPlacement(np.asarray(truth.heel, float), np.asarray(truth.toe, float), lateral)
+    return first, placed, replace(FootConfig(**VIDEO_FOOT_SETTINGS), view="top")
+
+
+@pytest.mark.parametrize("seed", [452, 473])
+def test_a_rendered_top_view_heel(seed: int) -> None:
+    # From the top the renderer's leg runs on from the ankle and the holding
+    # hand cups the heel. On these two frames the leg cut went into the foot
+    # where the forefoot flares (473), or the hand's edge was taken for the
+    # heel (452): heel errors of 0.10 and 0.07 FL before.
+    first, placed, config = _rendered_top_view(seed)
+    shape = detect_foot(first.image, config)
+
+    assert shape is not None
     assert np.hypot(*placed.from_px(shape.heel)) <= MAX_POINT_ERROR_FL
     assert np.hypot(*(placed.from_px(shape.toe) - [1.0, 0.0])) <= MAX_POINT_ERROR_FL
 
@@ -305,25 +312,13 @@ def test_the_toe_point_follows_a_heel_put_back(seed: int) -> None:
     # level on the axis from the heel put back, between the first two toes,
     # not on the axis from the hand's edge, which ends on the big toe's middle
     # (0.045 FL to the medial side: 0.06 FL off on these frames before).
-    from coach.analysis import VIDEO_FOOT_SETTINGS
-    from coach.synth.foot import FootPlacement
-    from coach.synth.render import Renderer, SynthConfig
-
-    side = "right" if seed % 10 == 2 else "left"
-    clip = SynthConfig(
-        choreography="random", seed=seed, duration_s=2.0, view="top", side=side, size=(480, 360)
-    )
-    first = next(iter(Renderer(clip).frames()))
-    truth = first.truth
-    assert truth.holding is not None
-    config = replace(FootConfig(**VIDEO_FOOT_SETTINGS), view="top")
+    first, placed, config = _rendered_top_view(seed)
+    assert first.truth.holding is not None
     size = (first.image.shape[1], first.image.shape[0])
-    holding = hand_regions(make_hands([np.asarray(truth.holding, np.float32)], size), size, config)
+    holding = hand_regions(make_hands([np.asarray(first.truth.holding, np.float32)], size), size, config)
     shape = detect_foot(first.image, config, holding)
 
     assert shape is not None
-    lateral = FootPlacement.lateral_sign_for(side, "top")
-    placed = FootPlacement(np.asarray(truth.heel, float), np.asarray(truth.toe, float), lateral)
     assert np.hypot(*(placed.from_px(shape.toe) - [1.0, 0.0])) <= 0.03
 
 
