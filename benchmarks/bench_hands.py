@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from coach.hands import HandTracker, HandTrackerConfig
+from coach.models import HAND_MODELS
 from coach.samples import default_sample_video
 from coach.sources import open_source
 
@@ -50,7 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("video", nargs="?", type=Path)
     parser.add_argument("--frames", type=int, default=300)
-    parser.add_argument("--hand-model", choices=["full", "lite"], default="full")
+    parser.add_argument("--hand-model", choices=list(HAND_MODELS), default="full")
     args = parser.parse_args()
     video = args.video or default_sample_video()
     with open_source(video) as source:

@@ -27,6 +27,7 @@ from coach.analysis import AnalysisConfig
 from coach.foot import FootConfig
 from coach.hands import HandTrackerConfig
 from coach.live import LIVE_FOOT_SETTINGS, LiveConfig, LiveResult, run_live
+from coach.models import HAND_MODELS
 from coach.samples import default_sample_video
 
 
@@ -84,7 +85,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--window", action="store_true", help="also measure with the window")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds after the first frame not counted")
-    parser.add_argument("--hand-model", choices=["full", "lite"], default="full")
+    parser.add_argument("--hand-model", choices=list(HAND_MODELS), default="full")
     args = parser.parse_args()
     video = args.video or default_sample_video()
     rows = []

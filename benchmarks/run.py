@@ -35,6 +35,8 @@ from pathlib import Path
 
 import cv2
 
+from coach.models import HAND_MODELS
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CACHE = REPO / ".bench-cache"
 FPS = 30.0
@@ -358,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument(
         "--hand-model",
-        choices=["full", "lite"],
+        choices=list(HAND_MODELS),
         default="full",
         help="MediaPipe's hand networks (coach --hand-model)",
     )

@@ -433,8 +433,6 @@ def plan(videos: Sequence[Path], out_dir: Path, manifest: Manifest, progress: bo
     """
     from tqdm import tqdm
 
-    from coach.session import load_session
-
     rows: list[Row] = []
     jobs: dict[str, Job] = {}
     seen: dict[str, Row] = {}
@@ -458,18 +456,7 @@ def plan(videos: Sequence[Path], out_dir: Path, manifest: Manifest, progress: bo
             rows.append(replace(first, video=shown, run="duplicate"))
             continue
         entry = manifest.videos.get(sha)
-        row = None
-        folder = entry.get("folder") if isinstance(entry, dict) else None
-        done_before = isinstance(entry, dict) and entry.get("status") == "done"
-        if done_before and isinstance(folder, str) and _plain_name(folder):
-            try:
-                session = load_session(out_dir / folder / "session.json")
-            except InputError:
-                session = None
-            if session is not None:
-                seconds = entry.get("seconds")
-                seconds = float(seconds) if isinstance(seconds, int | float) else 0.0
-                row = Row(shown, "done", "skipped", "", sha, folder, seconds, Figures.of(session))
+        row = _done_row(entry, sha, out_dir, shown, "skipped")
         if row is None:
             job = Job(absolute, sha, folder_name(video, sha))
             jobs[sha] = job
@@ -485,27 +472,39 @@ def earlier_rows(manifest: Manifest, out_dir: Path, rows: Sequence[Row]) -> list
     A video whose file is among this run's inputs with other content (it was
     replaced) is left out, as is one whose session no longer loads.
     """
-    from coach.session import load_session
-
     listed = {r.sha256 for r in rows if r.sha256}
     paths = {r.video for r in rows}
     found = []
     for sha, entry in manifest.videos.items():
-        if sha in listed or not isinstance(entry, dict) or entry.get("status") != "done":
+        source = entry.get("source") if isinstance(entry, dict) else None
+        if sha in listed or not isinstance(source, str) or source in paths:
             continue
-        folder, source = entry.get("folder"), entry.get("source")
-        if not isinstance(folder, str) or not _plain_name(folder) or not isinstance(source, str):
-            continue
-        if source in paths:
-            continue
-        try:
-            session = load_session(out_dir / folder / "session.json")
-        except InputError:
-            continue
-        seconds = entry.get("seconds")
-        seconds = float(seconds) if isinstance(seconds, int | float) else 0.0
-        found.append(Row(source, "done", "earlier", "", sha, folder, seconds, Figures.of(session)))
+        row = _done_row(entry, sha, out_dir, source, "earlier")
+        if row is not None:
+            found.append(row)
     return sorted(found, key=lambda r: r.video)
+
+
+def _done_row(entry: object, sha: str, out_dir: Path, video: str, run: str) -> Row | None:
+    """The summary row of a video ``entry`` of the manifest says is done, or None.
+
+    None unless the entry is done, its folder is a plain name and the
+    ``session.json`` there loads (and passes the schema).
+    """
+    from coach.session import load_session
+
+    if not isinstance(entry, dict) or entry.get("status") != "done":
+        return None
+    folder = entry.get("folder")
+    if not isinstance(folder, str) or not _plain_name(folder):
+        return None
+    try:
+        session = load_session(out_dir / folder / "session.json")
+    except InputError:
+        return None
+    seconds = entry.get("seconds")
+    seconds = float(seconds) if isinstance(seconds, int | float) else 0.0
+    return Row(video, "done", run, "", sha, folder, seconds, Figures.of(session))
 
 
 def _plain_name(folder: str) -> bool:

@@ -13,6 +13,7 @@ import click
 
 from coach import __version__
 from coach.errors import CoachError
+from coach.models import HAND_MODELS
 
 
 class _Group(click.Group):
@@ -100,7 +101,7 @@ def _foot_options(command: Any) -> Any:
 
 _HAND_MODEL_OPTION = click.option(
     "--hand-model",
-    type=click.Choice(["full", "lite"]),
+    type=click.Choice(list(HAND_MODELS)),
     default="full",
     show_default=True,
     help="MediaPipe's hand networks: lite tracks hands in about half the time, a little less exactly.",

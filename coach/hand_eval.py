@@ -89,11 +89,13 @@ def format_table(results: list[PhotoResult]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    args = list(sys.argv[1:] if argv is None else argv)
     model = "full"
-    if len(args) == 3 and args[1] == "--hand-model" and args[2] in HAND_MODELS:
-        model, args = args[2], args[:1]
-    if len(args) != 1 or not Path(args[0]).is_dir():
+    if "--hand-model" in args:
+        at = args.index("--hand-model")
+        model = args[at + 1] if at + 1 < len(args) else ""
+        del args[at : at + 2]
+    if len(args) != 1 or not Path(args[0]).is_dir() or model not in HAND_MODELS:
         print(
             "usage: python -m coach.hand_eval FOLDER_OF_LABELLED_PHOTOS [--hand-model full|lite]",
             file=sys.stderr,
