@@ -126,6 +126,84 @@ class Job:
 
 
 @dataclass(frozen=True)
+class RunSettings:
+    """The choices of a run that change a video's analysis, as ``batch.json`` records them.
+
+    A video done by an earlier run with other settings is analysed again.
+
+    Attributes:
+        hand_model: the hand tracker's networks (``full``, ``lite``, or another bundle's file name).
+        view: ``sole`` or ``top``.
+        side: ``left``, ``right``, or None when the coach tells.
+        heel_px, toe_px: the calibration for a fixed camera, or None.
+    """
+
+    hand_model: str = "full"
+    view: str = "sole"
+    side: str | None = None
+    heel_px: tuple[float, float] | None = None
+    toe_px: tuple[float, float] | None = None
+
+    @classmethod
+    def of(cls, analysis: AnalysisConfig | None) -> RunSettings:
+        """The settings of ``analysis`` (None: the defaults).
+
+        Raises:
+            ModelError: the hand model file given by the environment does not exist.
+        """
+        from coach.analysis import AnalysisConfig
+        from coach.models import hand_model_label, hand_model_path
+
+        analysis = analysis or AnalysisConfig()
+        hands = analysis.hands
+        path = hand_model_path(hands.model_path, hands.model)
+        return cls(
+            hand_model=hand_model_label(path, hands.model),
+            view=analysis.foot.view,
+            side=analysis.side,
+            heel_px=analysis.heel_px,
+            toe_px=analysis.toe_px,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        def point(p: tuple[float, float] | None) -> list[float] | None:
+            return None if p is None else [float(p[0]), float(p[1])]
+
+        return {
+            "hand_model": self.hand_model,
+            "view": self.view,
+            "side": self.side,
+            "heel_px": point(self.heel_px),
+            "toe_px": point(self.toe_px),
+        }
+
+    @classmethod
+    def from_json(cls, recorded: object) -> RunSettings | None:
+        """Settings as ``batch.json`` holds them; None when missing or damaged (an older version's entry)."""
+        if not isinstance(recorded, dict):
+            return None
+
+        def point(value: object) -> tuple[float, float] | None:
+            if isinstance(value, list) and len(value) == 2 and all(isinstance(c, int | float) for c in value):
+                return (float(value[0]), float(value[1]))
+            return None
+
+        model, view, side = recorded.get("hand_model"), recorded.get("view"), recorded.get("side")
+        if not isinstance(model, str) or not isinstance(view, str) or not isinstance(side, str | None):
+            return None
+        return cls(model, view, side, point(recorded.get("heel_px")), point(recorded.get("toe_px")))
+
+    def describe(self) -> str:
+        """One short line for the summary, e.g. ``full, sole view, left foot, calibrated``."""
+        parts = [self.hand_model, f"{self.view} view"]
+        if self.side is not None:
+            parts.append(f"{self.side} foot")
+        if self.heel_px is not None:
+            parts.append("calibrated")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
 class WorkerSettings:
     """What every job of a batch is given besides its video.
 
@@ -207,6 +285,8 @@ class Row:
         folder: its folder inside the output folder, or empty.
         seconds: wall time of its analysis (this run's, or the earlier run's).
         figures: the session's figures when done.
+        settings: the settings it was analysed with (:meth:`RunSettings.describe`), or ""
+            when unknown (a video done by a version that did not record them).
     """
 
     video: str
@@ -217,6 +297,7 @@ class Row:
     folder: str = ""
     seconds: float = 0.0
     figures: Figures | None = None
+    settings: str = ""
 
     @property
     def done(self) -> bool:
@@ -417,22 +498,32 @@ class Plan:
     jobs: tuple[Job, ...]
 
 
-def plan(videos: Sequence[Path], out_dir: Path, manifest: Manifest, progress: bool = False) -> Plan:
+def plan(
+    videos: Sequence[Path],
+    out_dir: Path,
+    manifest: Manifest,
+    progress: bool = False,
+    settings: RunSettings | None = None,
+) -> Plan:
     """Hashes every video and decides what is left to do.
 
-    A video is done when the manifest lists its hash as done and its folder's
-    ``session.json`` loads (and passes the schema); anything else, including a
-    video that failed before, is analysed again. Two files with the same content
-    are analysed once.
+    A video is done when the manifest lists its hash as done, with this run's
+    settings, and its folder's ``session.json`` loads (and passes the schema);
+    anything else, including a video that failed before or was analysed with
+    another hand model, view, side or calibration, is analysed again. An entry
+    of a version that did not record its settings counts as done. Two files
+    with the same content are analysed once.
 
     Args:
         videos: the videos, in order.
         out_dir: the output folder.
         manifest: what earlier runs did; the hashes of new or changed files are added to it.
         progress: a progress bar over the hashing (hundreds of videos take minutes to read).
+        settings: this run's settings (None: the defaults).
     """
     from tqdm import tqdm
 
+    settings = settings or RunSettings()
     rows: list[Row] = []
     jobs: dict[str, Job] = {}
     seen: dict[str, Row] = {}
@@ -456,11 +547,11 @@ def plan(videos: Sequence[Path], out_dir: Path, manifest: Manifest, progress: bo
             rows.append(replace(first, video=shown, run="duplicate"))
             continue
         entry = manifest.videos.get(sha)
-        row = _done_row(entry, sha, out_dir, shown, "skipped")
+        row = _done_row(entry, sha, out_dir, shown, "skipped") if _same_settings(entry, settings) else None
         if row is None:
             job = Job(absolute, sha, folder_name(video, sha))
             jobs[sha] = job
-            row = Row(shown, "pending", "pending", "", sha, job.folder)
+            row = Row(shown, "pending", "pending", "", sha, job.folder, settings=settings.describe())
         seen[sha] = row
         rows.append(row)
     return Plan(tuple(rows), tuple(jobs.values()))
@@ -504,7 +595,15 @@ def _done_row(entry: object, sha: str, out_dir: Path, video: str, run: str) -> R
         return None
     seconds = entry.get("seconds")
     seconds = float(seconds) if isinstance(seconds, int | float) else 0.0
-    return Row(video, "done", run, "", sha, folder, seconds, Figures.of(session))
+    recorded = RunSettings.from_json(entry.get("settings"))
+    described = recorded.describe() if recorded is not None else ""
+    return Row(video, "done", run, "", sha, folder, seconds, Figures.of(session), described)
+
+
+def _same_settings(entry: object, settings: RunSettings) -> bool:
+    """Whether a manifest entry was analysed with ``settings`` (an entry that does not say counts as yes)."""
+    recorded = entry.get("settings") if isinstance(entry, dict) else None
+    return recorded is None or RunSettings.from_json(recorded) == settings
 
 
 def _plain_name(folder: str) -> bool:
@@ -915,7 +1014,8 @@ def _run(
     _clear_partials(out_dir)
     manifest = Manifest.load(manifest_path)
     progress = sys.stderr.isatty() if config.progress is None else config.progress
-    the_plan = plan(videos, out_dir, manifest, progress)
+    run_settings = RunSettings.of(config.analysis)
+    the_plan = plan(videos, out_dir, manifest, progress, run_settings)
     write_text_atomic(manifest_path, manifest.to_json())  # the file hashes, and: can we write here?
     pending = {r.sha256: r for r in the_plan.rows if r.run == "pending"}
     finished: dict[str, Row] = {}
@@ -941,6 +1041,7 @@ def _run(
                     "source": row.video,
                     "reason": row.reason,
                     "seconds": round(row.seconds, 2),
+                    "settings": run_settings.to_json(),
                 }
                 try:
                     write_text_atomic(manifest_path, manifest.to_json())
@@ -989,6 +1090,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     *(f"{t}_strokes" for t in STROKE_TYPES),
     *(f"{z}_share" for z in ZONES),
     "analysis_s",
+    "settings",
 )
 
 
@@ -1016,7 +1118,7 @@ def summary_csv(result: BatchResult) -> str:
             ]
         report = f"{r.folder}/report.html" if r.done else ""
         text = [_cell(r.video), r.status, r.run, _cell(r.reason), r.folder, report, r.sha256]
-        writer.writerow([*text, *figures, f"{r.seconds:.1f}"])
+        writer.writerow([*text, *figures, f"{r.seconds:.1f}", r.settings])
     return out.getvalue()
 
 
@@ -1046,10 +1148,14 @@ def summary_context(result: BatchResult) -> dict[str, Any]:
                 "figures": f,
                 "strokes": sum(f.strokes) if f else 0,
                 "seconds": r.seconds,
+                "settings": r.settings,
             }
         )
     done = [r for r in result.rows if r.figures is not None and r.run != "duplicate"]
+    kinds = {r.settings for r in result.rows if r.done}
     return {
+        "settings": next(iter(kinds)) if len(kinds) == 1 else "",
+        "mixed_settings": len(kinds) > 1,
         "base": base,
         "count": len(result.rows),
         "done": sum(r.done for r in result.rows),

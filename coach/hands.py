@@ -26,7 +26,7 @@ import numpy as np
 
 from coach.errors import ModelError
 from coach.landmarks import NUM_LANDMARKS, HandLandmark, palm_centre
-from coach.models import HAND_MODELS, hand_model_path, models_dir
+from coach.models import HAND_MODELS, hand_model_label, hand_model_path
 from coach.smoothing import OneEuroConfig, OneEuroFilter
 from coach.sources import Frame
 
@@ -346,8 +346,7 @@ class HandTracker:
     @property
     def model_name(self) -> str:
         """Which networks run: the shipped bundle's name ("full", "lite"), or the file name of another."""
-        shipped = models_dir() / HAND_MODELS[self.config.model][0]
-        return self.config.model if self.model_path == shipped else self.model_path.name
+        return hand_model_label(self.model_path, self.config.model)
 
     def detect(self, frame: Frame) -> Hands:
         """Finds the hands in one frame.

@@ -70,6 +70,18 @@ def hand_model_path(explicit: Path | None = None, name: str = "full") -> Path:
     return path
 
 
+def hand_model_label(path: Path, name: str) -> str:
+    """How a session names the networks at ``path`` (from :func:`hand_model_path` for ``name``).
+
+    The shipped bundle's name (``full``, ``lite``), or the file name of another bundle.
+    """
+    try:
+        shipped = models_dir() / HAND_MODELS[name][0]
+    except ModelError:
+        return path.name
+    return name if path == shipped else path.name
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:

@@ -257,6 +257,42 @@ def test_a_run_on_other_videos_into_the_same_folder_lists_the_earlier_ones_too(
     assert "by an earlier run, not among this run&#39;s videos" in page
 
 
+@pytest.mark.slow
+def test_a_rerun_with_another_view_analyses_again_and_the_summary_says_so(
+    batch: tuple[Any, Path],
+    browser: Any,
+    tmp_path: Path,  # noqa: F811
+) -> None:
+    _, first_out = batch
+    out = tmp_path / "out"
+    shutil.copytree(first_out, out)
+    first = read_csv(first_out / "summary.csv")
+    assert {row["settings"] for row in first.values()} == {"full, sole view"}
+    name = CLIPS[2][2]  # the top-view sample
+    video = Path(first[name]["video"])
+    before = (out / first[name]["folder"] / "session.json").stat().st_mtime_ns
+    top = ("batch", str(video), "--out", str(out), "--view", "top", "--workers", "1", "--no-progress")
+    done = run_cli(*top)
+    assert done.returncode == 0, done.stderr
+    assert "1 video: 1 analysed, 0 done before, 0 failed" in done.stdout
+    rows = read_csv(out / "summary.csv")
+    assert rows[name]["run"] == "analysed" and rows[name]["folder"] == first[name]["folder"]
+    assert rows[name]["settings"] == "full, top view"
+    assert (out / rows[name]["folder"] / "session.json").stat().st_mtime_ns != before  # written again
+    assert {rows[n]["settings"] for n in rows if n != name and rows[n]["status"] == "done"} == {
+        "full, sole view"
+    }
+    manifest = json.loads((out / "batch.json").read_text())
+    assert manifest["videos"][rows[name]["sha256"]]["settings"]["view"] == "top"
+    # The same settings again: nothing to do.
+    again = run_cli(*top)
+    assert "1 video: 0 analysed, 1 done before, 0 failed" in again.stdout, again.stdout
+    page = visit(browser, out / "summary.html").page
+    assert "Analysed with different settings" in page.inner_text("#settings")
+    cells = page.eval_on_selector_all("td.settings", "els => els.map(e => e.textContent)")
+    assert len(cells) == len(rows) and "full, top view" in cells
+
+
 # --- faults -------------------------------------------------------------------------------------
 
 
@@ -531,6 +567,57 @@ def test_plan_skips_a_done_video_only_when_its_session_loads_from_a_plain_folder
         assert len(the_plan.jobs) == (run == "pending")
     (out / "v-done" / "session.json").write_text("{}")  # damaged: analysed again
     assert plan([video], out, Manifest(videos={sha: {"status": "done", "folder": "v-done"}})).jobs
+
+
+def test_plan_redoes_a_video_done_with_other_settings(tmp_path: Path) -> None:
+    from coach.batch import RunSettings, file_sha256, plan
+    from coach.session import write_session
+    from tests.session_examples import example_session
+
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"not analysed here")
+    sha = file_sha256(video)
+    out = tmp_path / "out"
+    (out / "v-done").mkdir(parents=True)
+    write_session(out / "v-done" / "session.json", example_session())
+    earlier = RunSettings()  # full networks, sole view
+    entry = {"status": "done", "folder": "v-done", "settings": earlier.to_json()}
+    others = [
+        RunSettings(hand_model="lite"),
+        RunSettings(view="top"),
+        RunSettings(side="left"),
+        RunSettings(heel_px=(10.0, 20.0), toe_px=(30.0, 40.0)),
+    ]
+    for settings, run in [(earlier, "skipped"), *((other, "pending") for other in others)]:
+        the_plan = plan([video], out, Manifest(videos={sha: dict(entry)}), settings=settings)
+        assert [r.run for r in the_plan.rows] == [run], settings
+        assert the_plan.rows[0].settings == (earlier if run == "skipped" else settings).describe()
+    # An entry of a version that did not record its settings stays done.
+    legacy = {"status": "done", "folder": "v-done"}
+    the_plan = plan([video], out, Manifest(videos={sha: legacy}), settings=RunSettings(view="top"))
+    assert [r.run for r in the_plan.rows] == ["skipped"] and the_plan.rows[0].settings == ""
+
+
+def test_run_settings_round_trip_through_the_manifest() -> None:
+    from coach.analysis import AnalysisConfig
+    from coach.batch import RunSettings
+    from coach.foot import FootConfig
+    from coach.hands import HandTrackerConfig
+
+    analysis = AnalysisConfig(
+        hands=HandTrackerConfig(model="lite"),
+        foot=FootConfig(view="top"),
+        heel_px=(1.0, 2.0),
+        toe_px=(3.0, 4.0),
+        side="right",
+    )
+    settings = RunSettings.of(analysis)
+    assert settings == RunSettings("lite", "top", "right", (1.0, 2.0), (3.0, 4.0))
+    assert RunSettings.from_json(json.loads(json.dumps(settings.to_json()))) == settings
+    assert settings.describe() == "lite, top view, right foot, calibrated"
+    assert RunSettings.of(None).describe() == "full, sole view"
+    for damaged in (None, [], {"view": "sole"}, {"hand_model": 3, "view": "sole"}):
+        assert RunSettings.from_json(damaged) is None
 
 
 def test_a_damaged_manifest_means_everything_is_redone(tmp_path: Path) -> None:
