@@ -149,6 +149,9 @@ class ContactTracker:
 
         The path is followed from the newest position back in steps of at least
         ``motion_step_s``, so the tracker's frame-to-frame jitter is not counted as movement.
+        A hand seen for less than two steps has no speed yet (0): over a single
+        step, the jitter of a hand the tracker has just found again (0.01 FL)
+        reads as fast as a hand that moves.
         """
         track = self._history.setdefault(hand_id, [])
         track.append((t_s, palm_fl))
@@ -158,7 +161,7 @@ class ContactTracker:
         for t, p in reversed(track[:-1]):
             if kept[-1][0] - t >= self.config.motion_step_s - 1e-6:
                 kept.append((t, p))
-        if len(kept) < 2:
+        if len(kept) < 3:
             return 0.0
         pts = np.array([p for _, p in kept])
         span = kept[0][0] - kept[-1][0]
