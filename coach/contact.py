@@ -80,9 +80,8 @@ class ContactConfig:
     """How the working hand is chosen and when it counts as on the foot.
 
     Attributes:
-        margin_fl: how far outside the foot's outline (in foot lengths) the
-            thumb tip or the palm centre may be and still touch it. A hand whose
-            fingertips alone are on the foot holds it and does not work.
+        margin_fl: how far outside the foot's outline (in foot lengths) a point
+            may be and still touch it (fingers wrap round the edges).
         motion_window_s: time over which each hand's movement is compared.
         still_ratio: a hand moving less than this fraction of the other's
             movement is the holding hand.
@@ -184,9 +183,7 @@ class ContactTracker:
         fl = foot.to_fl(pts).reshape(len(hands), 3, 2)
         m = self.config.margin_fl
         inside = (uv[..., 0] >= -m) & (uv[..., 0] <= 1 + m) & (uv[..., 1] >= -m) & (uv[..., 1] <= 1 + m)
-        # Every stroke is done with the thumb or the palm; a hand that touches the
-        # foot with its fingertips alone (wrapped round the heel or an edge) holds it.
-        on_foot = inside[:, [POINTS.index("thumb"), POINTS.index("palm")]].any(axis=1)
+        on_foot = inside.any(axis=1)
         t_s = t_ms / 1000.0
         motion = np.array([self._motion(int(hands.ids[i]), t_s, fl[i, 2]) for i in range(len(hands))])
         self._forget({int(i) for i in hands.ids})

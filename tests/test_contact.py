@@ -56,23 +56,6 @@ def test_a_hand_off_the_foot_is_no_contact() -> None:
     assert not ContactTracker().update(hands((300, 200)), FOOT, 0).present
 
 
-def test_a_hand_touching_with_its_fingertips_alone_holds() -> None:
-    # The hand grips the heel from behind: its fingertips wrap onto the sole, its
-    # palm and thumb are off the foot. Left alone on the foot, it does not work.
-    xy = hand_at(-20, 20)
-    xy[[HandLandmark.INDEX_TIP, HandLandmark.MIDDLE_TIP, HandLandmark.RING_TIP]] = (5.0, 2.0)
-    h = Hands(
-        xy=xy[None],
-        depth=np.zeros((1, 21), np.float32),
-        world=np.zeros((1, 21, 3), np.float32),
-        handedness=("Left",),
-        scores=np.ones(1, np.float32),
-        ids=np.zeros(1, np.int32),
-        image_size=(640, 480),
-    )
-    assert not ContactTracker().update(h, FOOT, 0).present
-
-
 def test_the_moving_hand_works_and_the_still_one_holds() -> None:
     tracker = ContactTracker()
     for i in range(20):
