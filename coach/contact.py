@@ -87,18 +87,26 @@ class ContactConfig:
             movement is the holding hand.
         still_speed_fl_s: below this palm speed a hand counts as still; when
             both are still (a press), the hand that was working goes on working.
+        motion_step_s: a hand's speed is measured between positions at least
+            this far apart in time: from frame to frame, the tracker's jitter
+            alone makes a still palm seem to move at about 0.06 FL/s (over
+            0.2 s steps, 0.01-0.02), more than a slow glide's jitter-free
+            difference from a holding hand.
     """
 
     margin_fl: float = 0.08
     motion_window_s: float = 0.6
     still_ratio: float = 0.6
     still_speed_fl_s: float = 0.05
+    motion_step_s: float = 0.2
 
     def __post_init__(self) -> None:
         if not 0 <= self.margin_fl <= 0.5:
             raise ValueError("margin_fl must be within 0-0.5 foot lengths")
         if self.motion_window_s <= 0 or not 0 < self.still_ratio <= 1:
             raise ValueError("motion_window_s must be > 0 and still_ratio within (0, 1]")
+        if not 0 <= self.motion_step_s < self.motion_window_s:
+            raise ValueError("motion_step_s must be >= 0 and shorter than motion_window_s")
 
 
 def points_px(xy: np.ndarray) -> np.ndarray:
@@ -136,16 +144,27 @@ class ContactTracker:
         self._history: dict[int, list[tuple[float, np.ndarray]]] = {}
         self._working_id = -1
 
-    def _motion(self, hand_id: int, t_s: float, palm_uv: np.ndarray) -> float:
-        """Mean speed of a hand's palm over the recent window, foot lengths per second."""
+    def _motion(self, hand_id: int, t_s: float, palm_fl: np.ndarray) -> float:
+        """Mean speed of a hand's palm over the recent window, foot lengths per second.
+
+        The path is followed from the newest position back in steps of at least
+        ``motion_step_s``, so the tracker's frame-to-frame jitter is not counted as movement.
+        A hand seen for less than two steps has no speed yet (0): over a single
+        step, the jitter of a hand the tracker has just found again (0.01 FL)
+        reads as fast as a hand that moves.
+        """
         track = self._history.setdefault(hand_id, [])
-        track.append((t_s, palm_uv))
+        track.append((t_s, palm_fl))
         while track and track[0][0] < t_s - self.config.motion_window_s:
             track.pop(0)
-        if len(track) < 2:
+        kept = [track[-1]]
+        for t, p in reversed(track[:-1]):
+            if kept[-1][0] - t >= self.config.motion_step_s - 1e-6:
+                kept.append((t, p))
+        if len(kept) < 3:
             return 0.0
-        pts = np.array([p for _, p in track])
-        span = track[-1][0] - track[0][0]
+        pts = np.array([p for _, p in kept])
+        span = kept[0][0] - kept[-1][0]
         return float(np.linalg.norm(np.diff(pts, axis=0), axis=1).sum() / max(span, 1e-6))
 
     def update(self, hands: Hands, foot: FootFrame | None, t_ms: int) -> Contact:

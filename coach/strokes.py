@@ -616,6 +616,21 @@ def stroke_rate(t: np.ndarray, pts: np.ndarray, max_window_s: float) -> float | 
     return first.rate_hz
 
 
+def _slipped(track: ContactTrack, since_s: float, config: StrokeConfig) -> bool:
+    """Whether a point leapt away (as a slip does) after ``since_s`` and has not come back.
+
+    Run on a track already mended (:func:`mend_slips`), where the slips that came back are gone.
+    """
+    k = max(1, int(np.searchsorted(track.t_s, since_s)))
+    if len(track) - k < 1:
+        return False
+    dt = np.diff(track.t_s[k - 1 :])
+    step = np.linalg.norm(np.diff(track.fl[k - 1 :], axis=0), axis=2)  # (m, 3)
+    both = track.present[k - 1 : -1] & track.present[k:]
+    leap = (step >= config.slip_min_fl) & (step >= config.slip_speed_fl_s * dt[:, None]) & both[:, None]
+    return bool(leap.any())
+
+
 def mend_slips(track: ContactTrack, config: StrokeConfig | None = None) -> ContactTrack:
     """Bridges the moments where a tracked point slips away and back.
 
@@ -959,25 +974,32 @@ class StrokeEngine:
         present = [c for c in recent if c.present]
         if len(present) < self.config.min_present_share * len(recent):
             return WindowVerdict(None, 0.5)
-        # A glide: the palm has been travelling one way long enough.
+        # Slips to the other hand (or a misplaced thumb tip) that came back are
+        # bridged as offline; while a slip has not come back (for up to
+        # slip_max_s), the verdict holds: the hand cannot be judged from where it is not.
         run = [c for c in self._buf if c.present]
-        track = ContactTrack.from_contacts(run)
+        track = mend_slips(ContactTrack.from_contacts(run), self.config)
+        if _slipped(track, t - self.config.slip_max_s, self.config):
+            return self._verdict
+        # A glide: the palm has been travelling one way long enough.
         glides = find_glides(track, self.config)
         # The palm is smoothed over 0.25 s, so a glide still going on ends up to
         # half of that before the newest frame.
         if glides and track.t_s[-1] - track.t_s[glides[-1].j - 1] <= 0.2:
             g = glides[-1]
             return WindowVerdict("glide", min(1.0, 0.5 + 0.5 * g.straightness), start_s=float(track.t_s[g.i]))
-        ts = np.array([c.t_ms / 1000.0 for c in present])
-        uv = np.array([c.uv for c in present])
-        fl = np.array([c.fl for c in present])
-        return classify_window(ts, uv, fl, self.config, self.config.live_min_cycles)
+        k = int(np.searchsorted(track.t_s, t - self.config.live_window_s - 1e-9))
+        return classify_window(
+            track.t_s[k:], track.uv[k:], track.fl[k:], self.config, self.config.live_min_cycles
+        )
 
     def _state(self, t: float, verdict: WindowVerdict) -> StrokeState:
         kind = self._current
         if kind is None or not self._segment:
             return StrokeState(t, None, verdict.confidence, None, self._since)
-        track = ContactTrack.from_contacts(self._segment[-int(30 * self.config.window_s * 1.5) :])
+        track = mend_slips(
+            ContactTrack.from_contacts(self._segment[-int(30 * self.config.window_s * 1.5) :]), self.config
+        )
         live = describe(track, kind, float(np.mean(self._confs[-30:])), self.config)
         return StrokeState(t, kind, live.confidence, live.zone, self._since, live.rate_hz,
                            live.speed_fl_s, live.hold_s)  # fmt: skip
@@ -986,7 +1008,7 @@ class StrokeEngine:
         kind = self._current
         if kind is None or len(self._segment) < 4:
             return
-        track = ContactTrack.from_contacts(self._segment)
+        track = mend_slips(ContactTrack.from_contacts(self._segment), self.config)
         dur = track.t_s[-1] - track.t_s[0]
         min_dur = self.config.press_min_s if kind == "press" else self.config.min_stroke_s
         if dur >= min_dur:
@@ -997,7 +1019,7 @@ class StrokeEngine:
         strokes = list(self.strokes)
         kind = self._current
         if kind is not None and len(self._segment) >= 4:
-            track = ContactTrack.from_contacts(self._segment)
+            track = mend_slips(ContactTrack.from_contacts(self._segment), self.config)
             min_dur = self.config.press_min_s if kind == "press" else self.config.min_stroke_s
             if track.t_s[-1] - track.t_s[0] >= min_dur:
                 strokes.append(describe(track, kind, float(np.mean(self._confs)), self.config))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -75,6 +77,40 @@ def test_when_both_hands_are_still_the_working_hand_stays() -> None:
     assert chosen == {1}
 
 
+def test_a_slow_glide_works_though_the_holding_hand_jitters_more() -> None:
+    # Hand 1 glides at 0.15 FL/s; the tracker jitters the holding hand's landmarks
+    # (1 px, 0.01 FL) more than the gliding one's: frame to frame, the holding
+    # hand's jitter is a longer path than the glide's travel.
+    tracker = ContactTracker()
+    rng = np.random.default_rng(1)
+    chosen = []
+    for i in range(120):
+        hold = rng.normal(0, 1.0, size=2)
+        glide = rng.normal(0, 0.5, size=2)
+        h = hands((10 + hold[0], hold[1]), (20 + 0.5 * i + glide[0], 5 + glide[1]), t_ms=33 * i)
+        contact = tracker.update(h, FOOT, 33 * i)
+        if i >= 20:
+            chosen.append(contact.hand_id)
+    assert np.mean(np.array(chosen) == 1) > 0.95
+
+
+def test_a_hand_found_again_does_not_take_over_a_press_by_settling() -> None:
+    # Hand 1 presses; the holding hand is lost and found again (a new track id),
+    # and its first positions settle by 1.5 px (0.015 FL) within a fifth of a second.
+    tracker = ContactTracker()
+    for i in range(30):
+        tracker.update(hands((10, 0), (30 + 2 * i, 5), t_ms=33 * i), FOOT, 33 * i)
+    chosen = set()
+    for i in range(30, 60):
+        settle = 0.0 if i < 40 else 1.5
+        h = hands((10 + settle, 0), (88, 5), t_ms=33 * i)
+        h = dataclasses.replace(h, ids=np.array([2, 1], np.int32))  # the holding hand's new track id
+        chosen.add(tracker.update(h, FOOT, 33 * i).hand_id)
+    assert chosen == {1}
+
+
 def test_config_is_checked() -> None:
     with pytest.raises(ValueError):
         ContactConfig(margin_fl=-0.1)
+    with pytest.raises(ValueError):
+        ContactConfig(motion_step_s=0.6)

@@ -191,6 +191,16 @@ def test_live_engine_names_a_cyclic_stroke_within_a_second() -> None:
     assert [s.type for s in strokes] == ["thumb_circles"]
 
 
+@pytest.mark.parametrize("slip_s", [0.2, 0.4])
+def test_live_engine_bridges_a_slip_to_the_other_hand(slip_s: float) -> None:
+    engine = StrokeEngine()
+    for c in tr.contacts(tr.absent(1), tr.slip(tr.circles(6, 1.0), 2.5, slip_s), tr.absent(1)):
+        engine.update(c)
+    strokes = engine.finish()
+    assert [s.type for s in strokes] == ["thumb_circles"]
+    assert strokes[0].rate_hz == pytest.approx(1.0, rel=0.1)
+
+
 def test_live_engine_sees_a_rushed_glide_quickly() -> None:
     engine = StrokeEngine()
     seen = None
