@@ -260,8 +260,8 @@ def test_a_run_on_other_videos_into_the_same_folder_lists_the_earlier_ones_too(
 @pytest.mark.slow
 def test_a_rerun_with_another_view_analyses_again_and_the_summary_says_so(
     batch: tuple[Any, Path],
-    browser: Any,
-    tmp_path: Path,  # noqa: F811
+    browser: Any,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     _, first_out = batch
     out = tmp_path / "out"
