@@ -1308,6 +1308,43 @@ def skin_chroma(image: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
     return np.median(ycrcb[mask][:, 1:].astype(np.float64), axis=0)
 
 
+def floor_trimmed(image: np.ndarray, mask: np.ndarray, skin: np.ndarray, config: FootConfig | None = None) -> np.ndarray:
+    """The mask without the pixels whose chroma is nearer the floor's than the skin's.
+
+    The floor's chroma is the median over the frame's border band outside the
+    mask (what GrabCut takes as sure background); the skin's is the hands'.
+    A floorboard or towel that GrabCut merged with the foot keeps the floor's
+    chroma, however much lighter or darker than the rest of the floor it is;
+    a foot keeps the skin's, whoever's skin the hands are. The chroma is
+    smoothed a little first, so sensor noise does not fray the outline.
+
+    Args:
+        image: (h, w, 3) uint8 BGR.
+        mask: (h, w) bool segmentation.
+        skin: (2,) (Cr, Cb) chroma of the hands in this picture.
+        config: settings; defaults if None.
+
+    Returns:
+        (h, w) bool: the largest part left, holes filled; all False when
+        nothing is left or the border band shows no floor.
+    """
+    cfg = config or FootConfig()
+    h, w = mask.shape
+    chroma = cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb)[..., 1:].astype(np.float32)
+    chroma = cv2.GaussianBlur(chroma, (0, 0), max(1.0, 0.004 * min(h, w)))
+    band = _band((h, w), max(2, round(cfg.border_band * min(h, w)))) & ~mask
+    if not band.any():
+        return np.zeros((h, w), bool)
+    floor = np.median(chroma[band], axis=0)
+    to_skin = np.hypot(chroma[..., 0] - skin[0], chroma[..., 1] - skin[1])
+    to_floor = np.hypot(chroma[..., 0] - floor[0], chroma[..., 1] - floor[1])
+    kept = mask & (to_skin <= to_floor)
+    # Cut the thin bridges a few skin-like floor pixels leave between the two.
+    r = max(1, round(0.01 * min(h, w)))
+    kept = cv2.morphologyEx(kept.astype(np.uint8), cv2.MORPH_OPEN, _disk(r)).astype(bool)
+    return _largest_component(kept)
+
+
 def _skin_likeness(image: np.ndarray, mask: np.ndarray, skin: np.ndarray | None, cfg: FootConfig) -> float:
     """1 when the mask has the chroma of the hands' skin, falling to 0.1 far from it."""
     chroma = skin_chroma(image, mask) if skin is not None else None
@@ -1344,19 +1381,26 @@ def detect_foot(
     cfg = config or FootConfig()
     best: tuple[float, np.ndarray, np.ndarray | None] | None = None
     for cue in cfg.cues:
-        mask = segment_foot(image, cfg, exclude, cue, skin)
-        if mask.sum() < cfg.min_area * mask.size:
-            continue
-        info = label_information(image, mask)
-        cut, leg = cut_leg(mask, cfg)
-        if leg is not None and _length_per_width(cut) < cfg.sole_min_length_per_width:
-            # The cut went into the foot (a holding hand, or from the top the
-            # heel and arch, looked like the leg before the forefoot's flare);
-            # keep it whole and let the heel rule trim it.
-            cut, leg = mask, None
-        score = info * _shape_plausibility(cut) * _skin_likeness(image, cut, skin, cfg)
-        if best is None or score > best[0]:
-            best = (score, cut, leg)
+        segmented = segment_foot(image, cfg, exclude, cue, skin)
+        candidates = [segmented]
+        if skin is not None and segmented.any():
+            # A floorboard merged with the foot competes without its floor-coloured part.
+            trimmed = floor_trimmed(image, segmented, skin, cfg)
+            if trimmed.sum() < 0.95 * segmented.sum():
+                candidates.append(trimmed)
+        for mask in candidates:
+            if mask.sum() < cfg.min_area * mask.size:
+                continue
+            info = label_information(image, mask)
+            cut, leg = cut_leg(mask, cfg)
+            if leg is not None and _length_per_width(cut) < cfg.sole_min_length_per_width:
+                # The cut went into the foot (a holding hand, or from the top the
+                # heel and arch, looked like the leg before the forefoot's flare);
+                # keep it whole and let the heel rule trim it.
+                cut, leg = mask, None
+            score = info * _shape_plausibility(cut) * _skin_likeness(image, cut, skin, cfg)
+            if best is None or score > best[0]:
+                best = (score, cut, leg)
     if best is None:
         return None
     return measure_foot(best[1], image, cfg, best[2], exclude)
