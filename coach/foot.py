@@ -1308,7 +1308,9 @@ def skin_chroma(image: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
     return np.median(ycrcb[mask][:, 1:].astype(np.float64), axis=0)
 
 
-def floor_trimmed(image: np.ndarray, mask: np.ndarray, skin: np.ndarray, config: FootConfig | None = None) -> np.ndarray:
+def floor_trimmed(
+    image: np.ndarray, mask: np.ndarray, skin: np.ndarray, config: FootConfig | None = None
+) -> np.ndarray:
     """The mask without the pixels whose chroma is nearer the floor's than the skin's.
 
     The floor's chroma is the median over the frame's border band outside the
