@@ -126,6 +126,10 @@ class FootConfig:
             towels out of the foot, see :func:`segment_foot`), or after this
             long (0 for a still photo). Nothing is lost: without a hand there
             is no contact.
+        floor_share_max: a foot found before any hand was in view is looked
+            for afresh at the first frame with hands when more than this share
+            of it has the floor's chroma rather than the hands' skin
+            (:func:`floor_trimmed`): a floorboard was taken with it.
         relocate_after_s: the foot is looked for afresh when, for this long,
             it is in view (not under the hands) but no longer fits where it was
             (it was moved, or the camera was).
@@ -173,6 +177,7 @@ class FootConfig:
     skin_chroma_falloff: float = 20.0
     skin_chroma_far: float = 28.0
     wait_for_skin_s: float = 0.0
+    floor_share_max: float = 0.2
     relocate_after_s: float = 1.0
     relocate_min_visible: float = 0.7
     relocate_length_change: float = 0.2
@@ -219,6 +224,7 @@ class FootConfig:
             raise ValueError("side_votes must be >= 1; relocate_after_s and relocate_length_change positive")
         for name in (
             "relocate_min_visible",
+            "floor_share_max",
             "side_min_confidence",
             "confidence_decay",
             "lost_confidence",
@@ -1347,6 +1353,18 @@ def floor_trimmed(
     return _largest_component(kept)
 
 
+def floor_share(image: np.ndarray, foot: Foot, hands: Hands, config: FootConfig | None = None) -> float:
+    """The share of the foot's outline whose chroma is the floor's rather than the hands' skin.
+
+    0 when the hands show too little skin to tell (see :func:`floor_trimmed`).
+    """
+    mask = foot.mask()
+    skin = skin_chroma(image, hand_skin(hands, foot.image_size)) if len(hands) else None
+    if skin is None or not mask.any():
+        return 0.0
+    return 1.0 - float(floor_trimmed(image, mask, skin, config).sum()) / float(mask.sum())
+
+
 def _skin_likeness(image: np.ndarray, mask: np.ndarray, skin: np.ndarray | None, cfg: FootConfig) -> float:
     """1 when the mask has the chroma of the hands' skin, falling to 0.1 far from it."""
     chroma = skin_chroma(image, mask) if skin is not None else None
@@ -1739,6 +1757,8 @@ class FootTracker:
         self._follower: FootFollower | None = None
         self._misfit_since_ms: int | None = None
         self._started_ms: int | None = None
+        # The foot was found without the hands' skin colour: check it once a hand shows.
+        self._skin_unchecked = False
         self._side_vote = 0.0
         self._side_weight = 0.0
 
@@ -1827,6 +1847,11 @@ class FootTracker:
             if relocate:
                 # Segmenting again, the hands are told apart with the foot as it was.
                 foot = self._find(frame, hands, previous=prev) or foot
+            elif self._skin_unchecked and len(real):
+                self._skin_unchecked = False
+                if floor_share(image, foot, real) > cfg.floor_share_max:
+                    # Found before any hand gave the skin's colour, and much of it is floor.
+                    foot = self._find(frame, hands) or foot
         if self._started_ms is None:
             self._started_ms = frame.t_ms
         waiting = len(hands) == 0 and frame.t_ms - self._started_ms < 1000.0 * cfg.wait_for_skin_s
@@ -1877,6 +1902,7 @@ class FootTracker:
         self._reference = detected
         if detected.calibrated:
             return detected
+        self._skin_unchecked = skin is None
         self._follower = FootFollower(
             image, detected.outline, detected.length_px, covered, hand_skin(real, size), cfg.follow
         )

@@ -595,6 +595,44 @@ def test_a_floorboard_lighter_than_the_rest_stays_out_of_the_foot() -> None:
     assert np.hypot(*(placed.from_px(shape.toe) - [1.0, 0.0])) <= MAX_POINT_ERROR_FL
 
 
+def test_a_foot_found_before_any_hand_is_checked_against_the_first_hand_skin() -> None:
+    # The same frame of development clip 4032 with no hand in view: nothing
+    # tells skin from floor, and the first segmentation takes the board (heel
+    # about 0.9 FL off). The next frame shows the hands: most of the followed
+    # foot has the floor's chroma, so it is looked for afresh with their skin.
+    from coach.analysis import VIDEO_FOOT_SETTINGS
+    from coach.synth.foot import FootPlacement
+    from coach.synth.render import Renderer, SynthConfig
+
+    clip = SynthConfig(
+        choreography="random",
+        seed=4032,
+        duration_s=1.0,
+        view="top",
+        side="left",
+        quality="webcam",
+        background="floor",
+    )
+    tracker = FootTracker(replace(FootConfig(**VIDEO_FOOT_SETTINGS), view="top", wait_for_skin_s=0.0))
+    errors = []
+    for rendered, with_hands in zip(Renderer(clip).frames(), (False, True), strict=False):
+        truth = rendered.truth
+        size = (rendered.image.shape[1], rendered.image.shape[0])
+        drawn = [np.asarray(h, np.float32) for h in (truth.working, truth.holding) if h is not None]
+        hands = make_hands(drawn if with_hands else [], size)
+        foot = tracker.update(Frame(rendered.image, truth.index, round(1000 * truth.t_s)), hands)
+        placed = FootPlacement(
+            np.asarray(truth.heel, float), np.asarray(truth.toe, float), lateral_from_side("left", "top")
+        )
+        assert foot.found
+        errors.append(
+            max(np.hypot(*placed.from_px(foot.heel)), np.hypot(*(placed.from_px(foot.toe) - [1.0, 0.0])))
+        )
+
+    assert errors[0] > 0.5  # without the skin's colour the board is taken
+    assert errors[1] <= MAX_POINT_ERROR_FL
+
+
 @pytest.mark.parametrize("board_lightness", [0.7, 1.4])
 def test_floor_trimmed_keeps_the_skin_and_drops_the_board(board_lightness: float) -> None:
     from coach.foot import floor_trimmed, skin_chroma
