@@ -817,10 +817,6 @@ class FootShape:
         contrast: CIELAB distance between the foot and the ring around it.
         mask: (h, w) bool the segmentation it was measured on.
         leg_point: (2,) px where a leg was cut off, or None.
-        template: (k, 2) float32 px outline of everything segmented with the
-            foot, for following it, when more than the foot's outline (a strip
-            of leg left behind the heel, see :func:`detect_foot`); None when
-            the same.
     """
 
     outline: np.ndarray
@@ -834,7 +830,6 @@ class FootShape:
     contrast: float
     mask: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.zeros((0, 0), bool))
     leg_point: np.ndarray | None = None
-    template: np.ndarray | None = None
 
     def flipped(self) -> FootShape:
         """Heel and toe swapped (the lateral side is measured again by the caller)."""
@@ -1428,50 +1423,7 @@ def detect_foot(
                 best = (score, cut, leg)
     if best is None:
         return None
-    shape = measure_foot(best[1], image, cfg, best[2], exclude)
-    if shape is None or best[2] is not None:
-        return shape
-    return _without_what_lies_behind_the_heel(shape, image, cfg, exclude)
-
-
-def _without_what_lies_behind_the_heel(
-    shape: FootShape, image: np.ndarray, cfg: FootConfig, exclude: np.ndarray | None
-) -> FootShape:
-    """The foot measured again without the part of its mask behind the heel.
-
-    Where GrabCut severed the leg itself (no leg was cut), the severed end is
-    wherever its colour models gave up, often a strip of shin above the ankle;
-    and the heel rule has put the heel where the foot's width says it is. What
-    lies behind that heel is leg (or a hand), not foot.
-    """
-    mask = shape.mask
-    heel, toe = shape.heel.astype(np.float64), shape.toe.astype(np.float64)
-    length = float(np.hypot(*(toe - heel)))
-    ys, xs = np.nonzero(mask)
-    u = (np.stack([xs, ys], axis=1) - heel) @ ((toe - heel) / length) / length
-    if u.min() >= -cfg.heel_cap_fl:
-        return shape
-    h, w = mask.shape
-    if (mask & _band((h, w), max(2, round(cfg.border_band * min(h, w))) + 1)).any():
-        # The leg runs out of the picture: left whole (cut_leg's cut was undone).
-        return shape
-    trimmed = mask.copy()
-    trimmed[ys[u < 0], xs[u < 0]] = False
-    again = measure_foot(_largest_component(trimmed), image, cfg, None, exclude)
-    if again is None:
-        return shape
-    # Heel, toe and side are the ones measured on the whole; the leg still
-    # moves with the foot, and the follower aligns the whole (its colours
-    # would otherwise count as the background's).
-    return replace(
-        again,
-        heel=shape.heel,
-        toe=shape.toe,
-        lateral_sign=shape.lateral_sign,
-        lateral_confidence=shape.lateral_confidence,
-        toe_confidence=shape.toe_confidence,
-        template=shape.outline,
-    )
+    return measure_foot(best[1], image, cfg, best[2], exclude)
 
 
 def cut_leg(mask: np.ndarray, config: FootConfig | None = None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -1807,8 +1759,6 @@ class FootTracker:
         self._started_ms: int | None = None
         # The foot was found without the hands' skin colour: check it once a hand shows.
         self._skin_unchecked = False
-        # The outline the follower aligns, when more than the foot's (FootShape.template).
-        self._template: np.ndarray | None = None
         self._side_vote = 0.0
         self._side_weight = 0.0
 
@@ -1953,9 +1903,8 @@ class FootTracker:
         if detected.calibrated:
             return detected
         self._skin_unchecked = skin is None
-        template = detected.outline if self._template is None else self._template
         self._follower = FootFollower(
-            image, template, detected.length_px, covered, hand_skin(real, size), cfg.follow
+            image, detected.outline, detected.length_px, covered, hand_skin(real, size), cfg.follow
         )
         self._misfit_since_ms = None
         return detected
@@ -2061,7 +2010,6 @@ class FootTracker:
         shape = detect_foot(image, cfg, covered if covered is not None and covered.any() else None, skin)
         if shape is None:
             return None
-        self._template = shape.template
         heel, toe = shape.heel, shape.toe
         calibrated = self._calibration is not None
         if calibrated:
