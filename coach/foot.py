@@ -126,6 +126,10 @@ class FootConfig:
             towels out of the foot, see :func:`segment_foot`), or after this
             long (0 for a still photo). Nothing is lost: without a hand there
             is no contact.
+        floor_share_max: a foot found before any hand was in view is looked
+            for afresh at the first frame with hands when more than this share
+            of it has the floor's chroma rather than the hands' skin
+            (:func:`floor_trimmed`): a floorboard was taken with it.
         relocate_after_s: the foot is looked for afresh when, for this long,
             it is in view (not under the hands) but no longer fits where it was
             (it was moved, or the camera was).
@@ -173,6 +177,7 @@ class FootConfig:
     skin_chroma_falloff: float = 20.0
     skin_chroma_far: float = 28.0
     wait_for_skin_s: float = 0.0
+    floor_share_max: float = 0.2
     relocate_after_s: float = 1.0
     relocate_min_visible: float = 0.7
     relocate_length_change: float = 0.2
@@ -219,6 +224,7 @@ class FootConfig:
             raise ValueError("side_votes must be >= 1; relocate_after_s and relocate_length_change positive")
         for name in (
             "relocate_min_visible",
+            "floor_share_max",
             "side_min_confidence",
             "confidence_decay",
             "lost_confidence",
@@ -1308,6 +1314,57 @@ def skin_chroma(image: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
     return np.median(ycrcb[mask][:, 1:].astype(np.float64), axis=0)
 
 
+def floor_trimmed(
+    image: np.ndarray, mask: np.ndarray, skin: np.ndarray, config: FootConfig | None = None
+) -> np.ndarray:
+    """The mask without the pixels whose chroma is nearer the floor's than the skin's.
+
+    The floor's chroma is the median over the frame's border band outside the
+    mask (what GrabCut takes as sure background); the skin's is the hands'.
+    A floorboard or towel that GrabCut merged with the foot keeps the floor's
+    chroma, however much lighter or darker than the rest of the floor it is;
+    a foot keeps the skin's, whoever's skin the hands are. The chroma is
+    smoothed a little first, so sensor noise does not fray the outline.
+
+    Args:
+        image: (h, w, 3) uint8 BGR.
+        mask: (h, w) bool segmentation.
+        skin: (2,) (Cr, Cb) chroma of the hands in this picture.
+        config: settings; defaults if None.
+
+    Returns:
+        (h, w) bool: the largest part left, holes filled; all False when
+        nothing is left or the border band shows no floor.
+    """
+    cfg = config or FootConfig()
+    h, w = mask.shape
+    chroma = cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb)[..., 1:].astype(np.float32)
+    chroma = cv2.GaussianBlur(chroma, (0, 0), max(1.0, 0.004 * min(h, w)))
+    band = _band((h, w), max(2, round(cfg.border_band * min(h, w)))) & ~mask
+    if not band.any():
+        return np.zeros((h, w), bool)
+    floor = np.median(chroma[band], axis=0)
+    to_skin = np.hypot(chroma[..., 0] - skin[0], chroma[..., 1] - skin[1])
+    to_floor = np.hypot(chroma[..., 0] - floor[0], chroma[..., 1] - floor[1])
+    kept = mask & (to_skin <= to_floor)
+    # Cut the thin bridges a few skin-like floor pixels leave between the two.
+    r = max(1, round(0.01 * min(h, w)))
+    kept = cv2.morphologyEx(kept.astype(np.uint8), cv2.MORPH_OPEN, _disk(r)).astype(bool)
+    return _largest_component(kept)
+
+
+def floor_share(image: np.ndarray, foot: Foot, hands: Hands, config: FootConfig | None = None) -> float:
+    """The share of the foot's outline whose chroma is the floor's rather than the hands' skin.
+
+    0 when the hands show too little skin to tell (see :func:`floor_trimmed`).
+    """
+    mask = foot.mask()
+    skin = skin_chroma(image, hand_skin(hands, foot.image_size)) if len(hands) else None
+    if skin is None or not mask.any():
+        return 0.0
+    return 1.0 - float(floor_trimmed(image, mask, skin, config).sum()) / float(mask.sum())
+
+
 def _skin_likeness(image: np.ndarray, mask: np.ndarray, skin: np.ndarray | None, cfg: FootConfig) -> float:
     """1 when the mask has the chroma of the hands' skin, falling to 0.1 far from it."""
     chroma = skin_chroma(image, mask) if skin is not None else None
@@ -1344,19 +1401,26 @@ def detect_foot(
     cfg = config or FootConfig()
     best: tuple[float, np.ndarray, np.ndarray | None] | None = None
     for cue in cfg.cues:
-        mask = segment_foot(image, cfg, exclude, cue, skin)
-        if mask.sum() < cfg.min_area * mask.size:
-            continue
-        info = label_information(image, mask)
-        cut, leg = cut_leg(mask, cfg)
-        if leg is not None and _length_per_width(cut) < cfg.sole_min_length_per_width:
-            # The cut went into the foot (a holding hand, or from the top the
-            # heel and arch, looked like the leg before the forefoot's flare);
-            # keep it whole and let the heel rule trim it.
-            cut, leg = mask, None
-        score = info * _shape_plausibility(cut) * _skin_likeness(image, cut, skin, cfg)
-        if best is None or score > best[0]:
-            best = (score, cut, leg)
+        segmented = segment_foot(image, cfg, exclude, cue, skin)
+        candidates = [segmented]
+        if skin is not None and segmented.any():
+            # A floorboard merged with the foot competes without its floor-coloured part.
+            trimmed = floor_trimmed(image, segmented, skin, cfg)
+            if trimmed.sum() < 0.95 * segmented.sum():
+                candidates.append(trimmed)
+        for mask in candidates:
+            if mask.sum() < cfg.min_area * mask.size:
+                continue
+            info = label_information(image, mask)
+            cut, leg = cut_leg(mask, cfg)
+            if leg is not None and _length_per_width(cut) < cfg.sole_min_length_per_width:
+                # The cut went into the foot (a holding hand, or from the top the
+                # heel and arch, looked like the leg before the forefoot's flare);
+                # keep it whole and let the heel rule trim it.
+                cut, leg = mask, None
+            score = info * _shape_plausibility(cut) * _skin_likeness(image, cut, skin, cfg)
+            if best is None or score > best[0]:
+                best = (score, cut, leg)
     if best is None:
         return None
     return measure_foot(best[1], image, cfg, best[2], exclude)
@@ -1693,6 +1757,8 @@ class FootTracker:
         self._follower: FootFollower | None = None
         self._misfit_since_ms: int | None = None
         self._started_ms: int | None = None
+        # The foot was found without the hands' skin colour: check it once a hand shows.
+        self._skin_unchecked = False
         self._side_vote = 0.0
         self._side_weight = 0.0
 
@@ -1781,6 +1847,11 @@ class FootTracker:
             if relocate:
                 # Segmenting again, the hands are told apart with the foot as it was.
                 foot = self._find(frame, hands, previous=prev) or foot
+            elif self._skin_unchecked and len(real):
+                self._skin_unchecked = False
+                if floor_share(image, foot, real) > cfg.floor_share_max:
+                    # Found before any hand gave the skin's colour, and much of it is floor.
+                    foot = self._find(frame, hands) or foot
         if self._started_ms is None:
             self._started_ms = frame.t_ms
         waiting = len(hands) == 0 and frame.t_ms - self._started_ms < 1000.0 * cfg.wait_for_skin_s
@@ -1831,6 +1902,7 @@ class FootTracker:
         self._reference = detected
         if detected.calibrated:
             return detected
+        self._skin_unchecked = skin is None
         self._follower = FootFollower(
             image, detected.outline, detected.length_px, covered, hand_skin(real, size), cfg.follow
         )

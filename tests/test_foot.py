@@ -545,3 +545,115 @@ def test_synthetic_sole_clip() -> None:
     assert r.contact_frames > 0 and r.zone_right >= 0.95
     assert r.foot_as_hand <= 0.01
     assert r.hands_dropped <= 0.05
+
+
+# ---------------------------------------------------------------------------
+# The first segmentation: the floor kept out of the foot
+# ---------------------------------------------------------------------------
+
+
+def _skin_of_drawn_hands(image: np.ndarray, truth: Any) -> np.ndarray:
+    """The hands' chroma read on the renderer's own landmarks, as the tracker reads MediaPipe's."""
+    from coach.foot import hand_skin, skin_chroma
+
+    size = (image.shape[1], image.shape[0])
+    drawn = [np.asarray(h, np.float32) for h in (truth.working, truth.holding) if h is not None]
+    chroma = skin_chroma(image, hand_skin(make_hands(drawn, size), size))
+    assert chroma is not None
+    return chroma
+
+
+def test_a_floorboard_lighter_than_the_rest_stays_out_of_the_foot() -> None:
+    # Development clip 4032 (top view, webcam quality, grey boards): GrabCut
+    # took a board lighter than the others with the foot in every colour cue
+    # (its chroma is the floor's, within skin_chroma_far of the hands'), and
+    # the heel was put at the board's far end, 2.5 FL off. Without its
+    # floor-coloured part the foot wins the cue selection.
+    from coach.analysis import VIDEO_FOOT_SETTINGS
+    from coach.synth.foot import FootPlacement
+    from coach.synth.render import Renderer, SynthConfig
+
+    clip = SynthConfig(
+        choreography="random",
+        seed=4032,
+        duration_s=1.0,
+        view="top",
+        side="left",
+        quality="webcam",
+        background="floor",
+    )
+    first = next(iter(Renderer(clip).frames()))
+    truth = first.truth
+    placed = FootPlacement(
+        np.asarray(truth.heel, float), np.asarray(truth.toe, float), lateral_from_side("left", "top")
+    )
+    config = replace(FootConfig(**VIDEO_FOOT_SETTINGS), view="top")
+    shape = detect_foot(first.image, config, None, _skin_of_drawn_hands(first.image, truth))
+
+    assert shape is not None
+    assert np.hypot(*placed.from_px(shape.heel)) <= MAX_POINT_ERROR_FL
+    assert np.hypot(*(placed.from_px(shape.toe) - [1.0, 0.0])) <= MAX_POINT_ERROR_FL
+
+
+def test_a_foot_found_before_any_hand_is_checked_against_the_first_hand_skin() -> None:
+    # The same frame of development clip 4032 with no hand in view: nothing
+    # tells skin from floor, and the first segmentation takes the board (heel
+    # about 0.9 FL off). The next frame shows the hands: most of the followed
+    # foot has the floor's chroma, so it is looked for afresh with their skin.
+    from coach.analysis import VIDEO_FOOT_SETTINGS
+    from coach.synth.foot import FootPlacement
+    from coach.synth.render import Renderer, SynthConfig
+
+    clip = SynthConfig(
+        choreography="random",
+        seed=4032,
+        duration_s=1.0,
+        view="top",
+        side="left",
+        quality="webcam",
+        background="floor",
+    )
+    tracker = FootTracker(replace(FootConfig(**VIDEO_FOOT_SETTINGS), view="top", wait_for_skin_s=0.0))
+    errors = []
+    for rendered, with_hands in zip(Renderer(clip).frames(), (False, True), strict=False):
+        truth = rendered.truth
+        size = (rendered.image.shape[1], rendered.image.shape[0])
+        drawn = [np.asarray(h, np.float32) for h in (truth.working, truth.holding) if h is not None]
+        hands = make_hands(drawn if with_hands else [], size)
+        foot = tracker.update(Frame(rendered.image, truth.index, round(1000 * truth.t_s)), hands)
+        placed = FootPlacement(
+            np.asarray(truth.heel, float), np.asarray(truth.toe, float), lateral_from_side("left", "top")
+        )
+        assert foot.found
+        errors.append(
+            max(np.hypot(*placed.from_px(foot.heel)), np.hypot(*(placed.from_px(foot.toe) - [1.0, 0.0])))
+        )
+
+    assert errors[0] > 0.5  # without the skin's colour the board is taken
+    assert errors[1] <= MAX_POINT_ERROR_FL
+
+
+@pytest.mark.parametrize("board_lightness", [0.7, 1.4])
+def test_floor_trimmed_keeps_the_skin_and_drops_the_board(board_lightness: float) -> None:
+    from coach.foot import floor_trimmed, skin_chroma
+
+    h, w = 240, 320
+    wood = np.array([60, 75, 100], np.float32)  # warm dark boards: near skin, but not skin
+    image = np.tile(wood, (h, w, 1))
+    image[40:90] *= board_lightness  # one board lighter or darker than the rest
+    skin = np.array([70, 100, 160], np.float32)
+    foot = np.zeros((h, w), np.uint8)
+    cv2.ellipse(foot, (150, 130), (40, 90), 0, 0, 360, 1, -1)
+    foot = foot.astype(bool)
+    image[foot] = skin
+    picture = np.clip(image, 0, 255).astype(np.uint8)
+    merged = foot.copy()
+    merged[40:90, 20:300] = True
+    hand = np.zeros((h, w), bool)
+    hand[200:230, 260:300] = True
+    picture[hand] = skin.astype(np.uint8)
+
+    kept = floor_trimmed(picture, merged, skin_chroma(picture, hand), FootConfig())
+
+    iou = (kept & foot).sum() / (kept | foot).sum()
+    assert iou >= 0.95
