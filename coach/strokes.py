@@ -616,19 +616,30 @@ def stroke_rate(t: np.ndarray, pts: np.ndarray, max_window_s: float) -> float | 
     return first.rate_hz
 
 
+def _leaps(track: ContactTrack, config: StrokeConfig) -> np.ndarray:
+    """(n, points) bool: the point leapt into this frame from the one before, as a slip does.
+
+    Both frames have the hand, and the step is at least ``slip_min_fl`` long and
+    faster than ``slip_speed_fl_s``.
+    """
+    t, n = track.t_s, len(track)
+    if n < 2:
+        return np.zeros((n, len(POINTS)), bool)
+    dt = np.diff(t, prepend=t[0] - 1.0)
+    both = track.present & np.roll(track.present, 1)
+    both[0] = False
+    step = np.zeros((n, len(POINTS)))
+    step[1:] = np.linalg.norm(np.diff(track.fl, axis=0), axis=2)
+    return both[:, None] & (step >= config.slip_min_fl) & (step >= config.slip_speed_fl_s * dt[:, None])
+
+
 def _slipped(track: ContactTrack, since_s: float, config: StrokeConfig) -> bool:
     """Whether a point leapt away (as a slip does) after ``since_s`` and has not come back.
 
     Run on a track already mended (:func:`mend_slips`), where the slips that came back are gone.
     """
     k = max(1, int(np.searchsorted(track.t_s, since_s)))
-    if len(track) - k < 1:
-        return False
-    dt = np.diff(track.t_s[k - 1 :])
-    step = np.linalg.norm(np.diff(track.fl[k - 1 :], axis=0), axis=2)  # (m, 3)
-    both = track.present[k - 1 : -1] & track.present[k:]
-    leap = (step >= config.slip_min_fl) & (step >= config.slip_speed_fl_s * dt[:, None]) & both[:, None]
-    return bool(leap.any())
+    return bool(_leaps(track, config)[k:].any())
 
 
 def mend_slips(track: ContactTrack, config: StrokeConfig | None = None) -> ContactTrack:
@@ -653,15 +664,11 @@ def mend_slips(track: ContactTrack, config: StrokeConfig | None = None) -> Conta
     t, n = track.t_s, len(track)
     if n < 3:
         return track
-    dt = np.diff(t, prepend=t[0] - 1.0)
-    both = track.present & np.roll(track.present, 1)
-    both[0] = False
+    leaping = _leaps(track, config)
     uv, fl = track.uv, track.fl
     for p in range(len(POINTS)):
         pts = track.fl[:, p]
-        step = np.zeros(n)
-        step[1:] = np.linalg.norm(np.diff(pts, axis=0), axis=1)
-        leaps = np.flatnonzero(both & (step >= config.slip_min_fl) & (step >= config.slip_speed_fl_s * dt))
+        leaps = np.flatnonzero(leaping[:, p])
         k = 0
         while k < len(leaps):
             i = int(leaps[k])
