@@ -7,13 +7,16 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from coach import __version__
 from coach.errors import CoachError
 from coach.models import HAND_MODELS
+
+if TYPE_CHECKING:
+    from coach.analysis import AnalysisConfig
 
 
 class _Group(click.Group):
@@ -113,6 +116,28 @@ def _check_calibration(heel: tuple[float, float] | None, toe: tuple[float, float
         raise click.UsageError("give --heel and --toe together")
 
 
+def _video_analysis(
+    heel: tuple[float, float] | None,
+    toe: tuple[float, float] | None,
+    side: str | None,
+    view: str,
+    hand_model: str,
+) -> AnalysisConfig:
+    """The settings for analysing recorded video, from the foot and hand-model options."""
+    from coach.analysis import VIDEO_FOOT_SETTINGS, AnalysisConfig
+    from coach.foot import FootConfig
+    from coach.hands import HandTrackerConfig
+
+    _check_calibration(heel, toe)
+    return AnalysisConfig(
+        hands=HandTrackerConfig(model=hand_model),
+        foot=FootConfig(view=view, **VIDEO_FOOT_SETTINGS),
+        heel_px=heel,
+        toe_px=toe,
+        side=side,
+    )
+
+
 @main.command()
 @click.argument("video", required=False, type=click.Path(path_type=Path))
 @click.option(
@@ -142,19 +167,9 @@ def analyze(
 
     With no VIDEO, analyses the default sample session.
     """
-    from coach.analysis import VIDEO_FOOT_SETTINGS, AnalysisConfig
-    from coach.foot import FootConfig
-    from coach.hands import HandTrackerConfig
     from coach.recording import analyze_recording
 
-    _check_calibration(heel, toe)
-    config = AnalysisConfig(
-        hands=HandTrackerConfig(model=hand_model),
-        foot=FootConfig(view=view, **VIDEO_FOOT_SETTINGS),
-        heel_px=heel,
-        toe_px=toe,
-        side=side,
-    )
+    config = _video_analysis(heel, toe, side, view, hand_model)
     result = analyze_recording(
         video or _default_sample(), out_dir, config, annotate=annotate, progress=progress
     )
@@ -218,19 +233,9 @@ def batch(
     is reported and the others go on. Exit status: 0 all done, 1 some failed,
     2 bad arguments or an unusable output folder.
     """
-    from coach.analysis import VIDEO_FOOT_SETTINGS, AnalysisConfig
     from coach.batch import BatchConfig, default_workers, one_line, run_batch
-    from coach.foot import FootConfig
-    from coach.hands import HandTrackerConfig
 
-    _check_calibration(heel, toe)
-    analysis = AnalysisConfig(
-        hands=HandTrackerConfig(model=hand_model),
-        foot=FootConfig(view=view, **VIDEO_FOOT_SETTINGS),
-        heel_px=heel,
-        toe_px=toe,
-        side=side,
-    )
+    analysis = _video_analysis(heel, toe, side, view, hand_model)
     config = BatchConfig(
         workers=workers or default_workers(),
         ray_address=ray_address,
