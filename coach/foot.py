@@ -1448,7 +1448,10 @@ def detect_foot(
     if best is None:
         return None
     shape = measure_foot(best[1], image, cfg, best[2], exclude)
-    if shape is not None and best[2] is None:
+    if shape is not None and best[2] is None and skin is None:
+        # With hands in view, the skin behind the heel is often a holding hand
+        # the hand tracker misses, and the follower holds the foot better with
+        # it in the outline (docs/foot.md, "The first segmentation").
         shape = cut_severed_leg(best[1], image, shape, cfg)
     return shape
 
