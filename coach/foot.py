@@ -815,7 +815,8 @@ class FootShape:
         area: pixels in the mask.
         elongation: length / mean width.
         contrast: CIELAB distance between the foot and the ring around it.
-        mask: (h, w) bool the segmentation it was measured on.
+        mask: (h, w) bool the segmentation it was measured on (less a strip
+            of leg :func:`cut_severed_leg` took off behind the heel).
         leg_point: (2,) px where a leg was cut off, or None.
     """
 
