@@ -798,7 +798,15 @@ def _extend_to_edges(track: ContactTrack, segments: list[list], config: StrokeCo
         pts = track.fl[:, POINTS.index(PRIMARY_POINT[kind])]
         core = pts[a:b]
         centre = np.median(core, axis=0)
-        spread = float(np.percentile(np.linalg.norm(core - centre, axis=1), 95))
+        dist = np.linalg.norm(core - centre, axis=1)
+        if kind in ("thumb_circles", "knead"):
+            # The ends may hold frames of the move to or from the stroke, far off (more than
+            # three times the median distance: a circle's or a knead's own path is never so
+            # lopsided); counted, they would widen the region, and the rest test with it,
+            # until the whole stroke looked like a resting hand. (Toe work steps from toe
+            # to toe: its region is wide by nature.)
+            dist = dist[dist <= 3 * np.median(dist)]
+        spread = float(np.percentile(dist, 95))
         reach = 1.25 * spread + 0.01
         rest = config.rest_share * spread if kind in ("thumb_circles", "knead") else 0.0
         # Toe work starts with the first pull: the thumb may land on the toes and slide along them first.
