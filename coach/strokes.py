@@ -811,10 +811,14 @@ def _extend_to_edges(track: ContactTrack, segments: list[list], config: StrokeCo
         rest = config.rest_share * spread if kind in ("thumb_circles", "knead") else 0.0
         # Toe work starts with the first pull: the thumb may land on the toes and slide along them first.
         pull = _pulling(t, pts, a, b, config) if kind == "toe_work" else None
+        # Toe work steps from toe to toe: its region is the toes zone, not a reach around
+        # its centre (the first and last toes lie beyond the reach of the toes in between).
+        on_toes = track.uv[:, _T, 0] >= config.toe_min_u - config.toe_margin_u if kind == "toe_work" else None
 
         def working(i: int, pts: np.ndarray = pts, centre: np.ndarray = centre, reach: float = reach,
-                    rest: float = rest, pull: Callable[[int], bool] | None = None) -> bool:  # fmt: skip
-            if np.linalg.norm(pts[i] - centre) > reach:
+                    rest: float = rest, pull: Callable[[int], bool] | None = None,
+                    on_toes: np.ndarray | None = on_toes) -> bool:  # fmt: skip
+            if not on_toes[i] if on_toes is not None else np.linalg.norm(pts[i] - centre) > reach:
                 return False
             if pull is not None:
                 return pull(i)
