@@ -765,6 +765,10 @@ def _segment_cyclic(track: ContactTrack, config: StrokeConfig) -> list[Stroke]:
         if labels[i] is not None:
             segments.append([i, j + 1, labels[i]])
         i = j + 1
+    # A segment the windows agree on for less than half the shortest stroke is a flicker
+    # the majority filter left at the edge of another verdict, not a stroke: growing its
+    # ends (below) would make it one.
+    segments = [s for s in segments if s[2] == "press" or t[s[1] - 1] - t[s[0]] >= config.min_stroke_s / 2]
     _extend_to_edges(track, segments, config)
     out = []
     for a, b, kind in segments:
