@@ -9,7 +9,16 @@ import pytest
 from coach.foot import FootConfig, FootTracker, detect_foot, hand_regions, hand_skin
 from coach.foot_track import ColourModel, FollowConfig, FootFollower
 from coach.sources import Frame
-from tests.foot_pictures import SIZE, draw_foot, hand_on, make_hands, placement, to_px
+from tests.foot_pictures import (
+    SIZE,
+    backdrop,
+    draw_foot,
+    foot_frame_outline,
+    hand_on,
+    make_hands,
+    placement,
+    to_px,
+)
 
 # Following may cost at most half of the 0.05 FL tolerance for heel and toe.
 MAX_FOLLOW_ERROR_FL = 0.025
@@ -142,3 +151,36 @@ def test_skin_drawn_on_demand_gives_the_same_poses_and_is_drawn_only_to_adapt() 
         b = lazy.follow(image, covered, skin)
         assert np.array_equal(a.pose, b.pose) and a.correlation == b.correlation, i
     assert 0 < calls == adapting < 24
+
+
+# A foot followed on the very picture it was found in must stay where it is
+# (what is left is the colour map's and the alignment's own error).
+MAX_SELF_DRIFT_FL = 0.005
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the template is drawn at x * s, half a scaled pixel off; fixing it lost the tuning clips "
+    "(docs/foot.md, the zone of the contact point)",
+)
+@pytest.mark.parametrize("angle", [0.0, 35.0, -120.0])
+def test_a_foot_followed_on_its_own_picture_stays_put(angle: float) -> None:
+    # The template is drawn at x * s in the scaled copy where cv2.resize puts
+    # pixel x at (x + 0.5) * s - 0.5: the first alignment moves the foot up
+    # and left for good, its middle by 0.007-0.011 FL at these angles
+    # (0.003-0.004 FL with the pixel centres right).
+    heel, toe = placement(SIZE, angle, 0.7, 0.0, 0.0)
+    outline = to_px(foot_frame_outline(), heel, toe, LATERAL)
+    image = backdrop(SIZE)
+    mask = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(outline * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
+    alpha = mask.astype(np.float32)[..., None] / 255.0
+    image = (image * (1 - alpha) + np.array([150, 170, 215], np.float32) * alpha).astype(np.uint8)
+    fl = float(np.hypot(*(toe - heel)))
+    nothing = np.zeros(image.shape[:2], bool)
+    follower = FootFollower(image, outline, fl, nothing)
+    for _ in range(3):
+        fit = follower.follow(image, nothing)
+    middle = outline.mean(axis=0)
+    moved = fit.pose[:, :2] @ middle + fit.pose[:, 2]
+    assert float(np.hypot(*(moved - middle))) / fl <= MAX_SELF_DRIFT_FL
