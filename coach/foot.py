@@ -815,7 +815,8 @@ class FootShape:
         area: pixels in the mask.
         elongation: length / mean width.
         contrast: CIELAB distance between the foot and the ring around it.
-        mask: (h, w) bool the segmentation it was measured on.
+        mask: (h, w) bool the segmentation it was measured on (less a strip
+            of leg :func:`cut_severed_leg` took off behind the heel).
         leg_point: (2,) px where a leg was cut off, or None.
     """
 
@@ -942,6 +943,44 @@ def _lateral_from_toes(outline: np.ndarray, heel: np.ndarray, toe: np.ndarray) -
     return sign, conf
 
 
+def _colour_across(image: np.ndarray, contour: np.ndarray, length: float) -> np.ndarray:
+    """(m,) CIELAB difference between just outside and just inside the outline at each contour point.
+
+    Args:
+        image: (h, w, 3) uint8 BGR.
+        contour: (m, 2) contour, px.
+        length: foot length, px (the two samples lie 0.05 of it either side).
+    """
+    h, w = image.shape[:2]
+    lab = cv2.cvtColor(cv2.GaussianBlur(image, (0, 0), max(1.0, 0.01 * length)), cv2.COLOR_BGR2Lab)
+    lab = lab.astype(np.float32)
+    c = contour.astype(np.float64)
+    tangent = np.roll(c, -3, axis=0) - np.roll(c, 3, axis=0)
+    normal = np.stack([tangent[:, 1], -tangent[:, 0]], axis=1)
+    normal /= np.maximum(np.linalg.norm(normal, axis=1, keepdims=True), 1e-9)
+    # findContours runs one way round; make the normals point outwards.
+    area2 = float(np.sum(c[:, 0] * np.roll(c[:, 1], -1) - np.roll(c[:, 0], -1) * c[:, 1]))
+    if area2 < 0:
+        normal = -normal
+    delta = 0.05 * length
+    out = np.clip(np.round(c + delta * normal), 0, [w - 1, h - 1]).astype(int)
+    inn = np.clip(np.round(c - delta * normal), 0, [w - 1, h - 1]).astype(int)
+    return np.linalg.norm(lab[out[:, 1], out[:, 0]] - lab[inn[:, 1], inn[:, 0]], axis=1)
+
+
+def _skin_goes_on(diff: np.ndarray, where: np.ndarray, toes: np.ndarray) -> float:
+    """Log ratio of the colour contrast across the toes to that across the outline ``where``.
+
+    Returns:
+        About -2..2; positive when ``where`` runs across the same colour on
+        both sides (skin going on) more than the toes do; 0 when either is empty.
+    """
+    if not where.any() or not toes.any():
+        return 0.0
+    d_where, d_toes = float(np.median(diff[where])), float(np.median(diff[toes]))
+    return float(np.clip(math.log((d_toes + 3.0) / (d_where + 3.0)), -2.0, 2.0))
+
+
 def _continuing_end(image: np.ndarray, contour: np.ndarray, t01: np.ndarray, length: float) -> float:
     """Which end of the outline runs across skin rather than along the foot's edge.
 
@@ -959,26 +998,7 @@ def _continuing_end(image: np.ndarray, contour: np.ndarray, t01: np.ndarray, len
         Positive when the t=0 end is the continuing one (so the toes are at
         t=1), negative for the other way; about -2..2, 0 when alike.
     """
-    h, w = image.shape[:2]
-    lab = cv2.cvtColor(cv2.GaussianBlur(image, (0, 0), max(1.0, 0.01 * length)), cv2.COLOR_BGR2Lab)
-    lab = lab.astype(np.float32)
-    c = contour.astype(np.float64)
-    tangent = np.roll(c, -3, axis=0) - np.roll(c, 3, axis=0)
-    normal = np.stack([tangent[:, 1], -tangent[:, 0]], axis=1)
-    normal /= np.maximum(np.linalg.norm(normal, axis=1, keepdims=True), 1e-9)
-    # findContours runs one way round; make the normals point outwards.
-    area2 = float(np.sum(c[:, 0] * np.roll(c[:, 1], -1) - np.roll(c[:, 0], -1) * c[:, 1]))
-    if area2 < 0:
-        normal = -normal
-    delta = 0.05 * length
-    out = np.clip(np.round(c + delta * normal), 0, [w - 1, h - 1]).astype(int)
-    inn = np.clip(np.round(c - delta * normal), 0, [w - 1, h - 1]).astype(int)
-    diff = np.linalg.norm(lab[out[:, 1], out[:, 0]] - lab[inn[:, 1], inn[:, 0]], axis=1)
-    lo, hi = t01 < 0.1, t01 > 0.9
-    if not lo.any() or not hi.any():
-        return 0.0
-    d_lo, d_hi = float(np.median(diff[lo])), float(np.median(diff[hi]))
-    return float(np.clip(math.log((d_hi + 3.0) / (d_lo + 3.0)), -2.0, 2.0))
+    return _skin_goes_on(_colour_across(image, contour, length), t01 < 0.1, t01 > 0.9)
 
 
 def _hands_border(
@@ -1120,6 +1140,16 @@ def _toe_on_axis(contour: np.ndarray, heel: np.ndarray, tip: np.ndarray) -> np.n
     return heel + d * float(((contour - heel) @ d).max())
 
 
+def _smooth_outline(contour: np.ndarray, n: int) -> np.ndarray:
+    """(n, 2) float32 px: a contour resampled evenly and smoothed a little."""
+    outline = _resample(contour, n)
+    # Average out the pixel staircase so the width profile behind v is steady.
+    kernel = np.array([0.25, 0.5, 0.25])
+    ring = np.concatenate([outline[-1:], outline, outline[:1]])
+    smooth = (np.convolve(ring[:, 0], kernel, "valid"), np.convolve(ring[:, 1], kernel, "valid"))
+    return np.stack(smooth, axis=1).astype(np.float32)
+
+
 def measure_foot(
     mask: np.ndarray,
     image: np.ndarray | None = None,
@@ -1197,12 +1227,7 @@ def measure_foot(
     heel = _heel_cap_middle(contour_f, heel, tip, cfg.heel_cap_fl)
     toe = _toe_on_axis(contour_f, heel, tip)
     heel, toe = heel.astype(np.float32), toe.astype(np.float32)
-    outline = _resample(contour, cfg.outline_points)
-    # Average out the pixel staircase so the width profile behind v is steady.
-    kernel = np.array([0.25, 0.5, 0.25])
-    ring = np.concatenate([outline[-1:], outline, outline[:1]])
-    outline = (np.convolve(ring[:, 0], kernel, "valid"), np.convolve(ring[:, 1], kernel, "valid"))
-    outline = np.stack(outline, axis=1).astype(np.float32)
+    outline = _smooth_outline(contour, cfg.outline_points)
     # Both views. Where hands or skin (an unseen holding hand; from the top,
     # the leg going on from the ankle) border the back of the outline, the
     # heel goes on under them and the ratio puts it where it is under there.
@@ -1423,7 +1448,78 @@ def detect_foot(
                 best = (score, cut, leg)
     if best is None:
         return None
-    return measure_foot(best[1], image, cfg, best[2], exclude)
+    shape = measure_foot(best[1], image, cfg, best[2], exclude)
+    if shape is not None and best[2] is None and skin is None:
+        # With hands in view, the skin behind the heel is often a holding hand
+        # the hand tracker misses, and the follower holds the foot better with
+        # it in the outline (docs/foot.md, "The first segmentation").
+        shape = cut_severed_leg(best[1], image, shape, cfg)
+    return shape
+
+
+def cut_severed_leg(
+    mask: np.ndarray, image: np.ndarray, shape: FootShape, config: FootConfig | None = None
+) -> FootShape:
+    """Cuts off a strip of leg left behind the heel where GrabCut severed the leg itself.
+
+    :func:`cut_leg` cuts a leg that runs out of the picture. GrabCut can also
+    sever the leg in the middle of the picture, above the ankle (where the
+    shin's hair or shade parts from the foot's skin), and the mask keeps a
+    strip of shin: seen from the top it is as wide as the ankle, so no width
+    flare tells it from the foot. Its end does: the outline's rearmost
+    stretch runs across skin (the leg goes on; the colour contrast across it
+    is lower than round the toes, as in :func:`_rear_continues`), where the
+    back of a heel seen from the side or the top meets the floor. The same
+    holds for a holding hand the hand tracker does not see, cupping the heel
+    with its palm behind it. The heel rule has then put the heel back from
+    the ball width (the back was hidden), and what lies more than
+    ``heel_cap_fl`` behind that heel is not foot. A mask reaching the border
+    band is left alone: the leg runs out of the picture there, and
+    :func:`cut_leg` has had its say.
+
+    Args:
+        mask: (h, w) bool segmentation with no leg cut off.
+        image: (h, w, 3) uint8 BGR.
+        shape: ``mask`` as measured (:func:`measure_foot`).
+        config: settings; defaults if None.
+
+    Returns:
+        ``shape`` with the strip behind its heel taken off the outline and the
+        mask (heel, toe and lateral side unchanged), or ``shape`` itself.
+    """
+    cfg = config or FootConfig()
+    h, w = mask.shape
+    band = max(2, round(cfg.border_band * min(h, w)))
+    if (mask & _band((h, w), band + 1)).any():
+        return shape
+    heel, toe = shape.heel.astype(np.float64), shape.toe.astype(np.float64)
+    length = float(np.hypot(*(toe - heel)))
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if length < 8 or not contours:
+        return shape
+    axis = (toe - heel) / length
+    contour = max(contours, key=cv2.contourArea).reshape(-1, 2).astype(np.float64)
+    t = (contour - heel) @ axis
+    depth = cfg.heel_cap_fl * length
+    if t.min() > -depth:
+        return shape
+    # Skin across the outline's own back (its rearmost stretch, not the sides
+    # of the strip, which meet the floor as a heel's would): the leg goes on.
+    diff = _colour_across(image, contour, float(np.ptp(t)))
+    if _skin_goes_on(diff, t <= t.min() + depth, t >= t.max() - 0.1 * np.ptp(t)) <= cfg.heel_continues:
+        return shape
+    ys, xs = np.nonzero(mask)
+    ahead = mask.copy()
+    behind = (np.stack([xs, ys], axis=1) - heel) @ axis < -depth
+    ahead[ys[behind], xs[behind]] = False
+    foot = _largest_component(ahead)
+    contours, _ = cv2.findContours(foot.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return shape
+    # Heel and toe stay where the heel rule put them: measured again, the cut
+    # across the leg would be taken for the back of the heel.
+    outline = _smooth_outline(max(contours, key=cv2.contourArea).reshape(-1, 2), cfg.outline_points)
+    return replace(shape, outline=outline, area=float(foot.sum()), mask=foot)
 
 
 def cut_leg(mask: np.ndarray, config: FootConfig | None = None) -> tuple[np.ndarray, np.ndarray | None]:

@@ -765,6 +765,10 @@ def _segment_cyclic(track: ContactTrack, config: StrokeConfig) -> list[Stroke]:
         if labels[i] is not None:
             segments.append([i, j + 1, labels[i]])
         i = j + 1
+    # A segment the windows agree on for less than half the shortest stroke is a flicker
+    # the majority filter left at the edge of another verdict, not a stroke: growing its
+    # ends (below) would make it one.
+    segments = [s for s in segments if s[2] == "press" or t[s[1] - 1] - t[s[0]] >= config.min_stroke_s / 2]
     _extend_to_edges(track, segments, config)
     out = []
     for a, b, kind in segments:
@@ -798,15 +802,27 @@ def _extend_to_edges(track: ContactTrack, segments: list[list], config: StrokeCo
         pts = track.fl[:, POINTS.index(PRIMARY_POINT[kind])]
         core = pts[a:b]
         centre = np.median(core, axis=0)
-        spread = float(np.percentile(np.linalg.norm(core - centre, axis=1), 95))
+        dist = np.linalg.norm(core - centre, axis=1)
+        if kind in ("thumb_circles", "knead"):
+            # The ends may hold frames of the move to or from the stroke, far off (more than
+            # three times the median distance: a circle's or a knead's own path is never so
+            # lopsided); counted, they would widen the region, and the rest test with it,
+            # until the whole stroke looked like a resting hand. (Toe work steps from toe
+            # to toe: its region is wide by nature.)
+            dist = dist[dist <= 3 * np.median(dist)]
+        spread = float(np.percentile(dist, 95))
         reach = 1.25 * spread + 0.01
         rest = config.rest_share * spread if kind in ("thumb_circles", "knead") else 0.0
         # Toe work starts with the first pull: the thumb may land on the toes and slide along them first.
         pull = _pulling(t, pts, a, b, config) if kind == "toe_work" else None
+        # Toe work steps from toe to toe: its region is the toes zone, not a reach around
+        # its centre (the first and last toes lie beyond the reach of the toes in between).
+        on_toes = track.uv[:, _T, 0] >= config.toe_min_u - config.toe_margin_u if kind == "toe_work" else None
 
         def working(i: int, pts: np.ndarray = pts, centre: np.ndarray = centre, reach: float = reach,
-                    rest: float = rest, pull: Callable[[int], bool] | None = None) -> bool:  # fmt: skip
-            if np.linalg.norm(pts[i] - centre) > reach:
+                    rest: float = rest, pull: Callable[[int], bool] | None = None,
+                    on_toes: np.ndarray | None = on_toes) -> bool:  # fmt: skip
+            if not on_toes[i] if on_toes is not None else np.linalg.norm(pts[i] - centre) > reach:
                 return False
             if pull is not None:
                 return pull(i)

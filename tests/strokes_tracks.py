@@ -105,3 +105,18 @@ def slide(seconds: float, start=(0.84, 0.7), end=(0.84, 0.45)) -> np.ndarray:
     """The whole hand sliding steadily from ``start`` to ``end`` (e.g. across the toes to the first one)."""
     f = (np.arange(0, seconds, 1 / FPS) / seconds)[:, None]
     return _hand(np.asarray(start) + f * (np.asarray(end) - np.asarray(start)))
+
+
+def toe_steps(rate_hz: float, toes=(0.2, 0.35, 0.5, 0.65, 0.8), u=0.86, pull=0.04) -> np.ndarray:
+    """Toe work stepping from toe to toe across the foot: one pull along the foot per toe.
+
+    The thumb slides to the next toe over the first quarter of each toe's time.
+    """
+    per_toe = 1.0 / rate_hz
+    t = np.arange(0, per_toe * len(toes), 1 / FPS)
+    k = np.minimum((t // per_toe).astype(int), len(toes) - 1)
+    spots = np.asarray(toes, float)
+    f = np.clip((t - k * per_toe) / (0.25 * per_toe), 0.0, 1.0)
+    f = f * f * (3 - 2 * f)
+    v = spots[np.maximum(k - 1, 0)] * (1 - f) + spots[k] * f
+    return _hand(np.stack([u + 0.5 * pull * (1 - np.cos(2 * math.pi * rate_hz * t)), v], axis=1))

@@ -18,6 +18,7 @@ from coach.foot import (
     FootConfig,
     FootMap,
     FootTracker,
+    cut_severed_leg,
     detect_foot,
     foot_like_hands,
     hand_regions,
@@ -274,6 +275,47 @@ def test_a_heel_hidden_by_skin_is_put_back_from_the_ball_width(angle: float, lat
     assert np.hypot(*(outline_only.heel - heel)) / fl > MAX_POINT_ERROR_FL
 
 
+@pytest.mark.parametrize("angle", [-10.0, 0.0, 12.0])
+@pytest.mark.parametrize("shin", ["severed", "ends", "leaves the picture"])
+def test_a_strip_of_shin_severed_behind_the_heel_is_cut_off(angle: float, shin: str) -> None:
+    # Seen from the top, the leg goes on from the ankle, as wide as the heel.
+    # GrabCut may sever it above the ankle (photo 000972): the mask then keeps
+    # a strip of shin 0.3 FL behind the heel, with the leg's skin going on
+    # across its end. A strip whose end meets the floor is not leg (from the
+    # side it is the heel itself), and a leg running out of the picture is
+    # left to the leg cut.
+    size = (480, 360)
+    lateral_sign = 1
+    heel, toe = placement(size, angle, 0.55, 0.0, -0.12)
+    picture = draw_foot(size, heel, toe, lateral_sign)
+    foot = np.abs(picture.astype(np.int32) - backdrop(size).astype(np.int32)).sum(axis=2) > 40
+    fl = float(np.hypot(*(toe - heel)))
+    ax = (toe - heel) / fl
+    ys, xs = np.mgrid[0 : size[1], 0 : size[0]]
+    a = ((xs - heel[0]) * ax[0] + (ys - heel[1]) * ax[1]) / fl
+    s = lateral_sign * ((ys - heel[1]) * ax[0] - (xs - heel[0]) * ax[1]) / fl
+    tube = (a < 0.12) & (np.abs(s) < 0.1)
+    strip = tube & (a > -0.3)
+    drawn = strip if shin == "ends" else tube
+    picture[drawn & ~foot] = (150, 170, 215)
+    mask = foot | (tube if shin == "leaves the picture" else strip)
+
+    shape = measure_foot(mask, picture)
+    assert shape is not None
+    cut = cut_severed_leg(mask, picture, shape)
+
+    assert np.array_equal(cut.heel, shape.heel) and np.array_equal(cut.toe, shape.toe)
+    reach = -float(a[cut.mask].min())
+    if shin == "severed":
+        # The back of the outline ends at the heel put back under the ankle.
+        assert reach <= MAX_POINT_ERROR_FL, f"the mask reaches {reach:.2f} FL behind the heel"
+        assert cut.mask.sum() < mask.sum()
+        outline_reach = -float(((cut.outline - heel) @ ax).min()) / fl
+        assert outline_reach <= MAX_POINT_ERROR_FL
+    else:
+        assert cut is shape
+
+
 def _rendered_top_view(seed: int) -> tuple[Any, Any, FootConfig]:
     """The first frame of a rendered top-view clip, the truth's foot placement, and the video settings."""
     from coach.analysis import VIDEO_FOOT_SETTINGS
@@ -505,20 +547,9 @@ def test_real_photo_axis_and_toe_end(photo_results, name: str) -> None:
     assert r.axis_error_deg <= MAX_AXIS_ERROR_DEG
 
 
-# Known shortfall, kept visible: on 000972 (top view, grey tiles) GrabCut severs
-# the shin a little above the ankle, so the mask keeps a strip of shin (IoU 0.79).
-_IOU_SHORT = {"focus_itw_000972"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="shin strip above the ankle"))
-        if n in _IOU_SHORT
-        else n
-        for n in PHOTO_TOE_TIPS
-    ],
-)
+# On 000972 (top view, grey tiles) GrabCut severs the shin a little above the
+# ankle; the strip of shin it leaves is cut off behind the heel (IoU 0.79 before).
+@pytest.mark.parametrize("name", list(PHOTO_TOE_TIPS))
 def test_real_photo_mask_iou(photo_results, name: str) -> None:
     r = photo_results[name]
     assert r.iou >= MIN_IOU, f"{name}: IoU {r.iou:.3f}"

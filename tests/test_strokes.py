@@ -155,6 +155,29 @@ def test_toe_work_begins_with_the_first_pull_not_when_the_thumb_lands_on_the_toe
     assert strokes[0].start_s == pytest.approx(2.0, abs=0.3)
 
 
+def test_a_knead_ending_in_a_quick_move_away_is_kept_whole() -> None:
+    # 3.5 s of kneading, then the hand moves 0.3 FL across the foot in 0.2 s and rests a moment
+    # before it lifts: the windows around the move still see the knead, so the segment's end
+    # holds the move's far-off frames, which must not make the whole knead look like a resting hand.
+    k = tr.knead(3.5, 0.8)
+    end = tuple(k[-1, 0])
+    away = (end[0] - 0.1, end[1] + 0.3)
+    strokes = offline(tr.absent(1), k, tr.move(0.2, end, away), tr.press(0.3, away), tr.absent(1))
+    assert [s.type for s in strokes] == ["knead"]
+    assert strokes[0].start_s == pytest.approx(1.0, abs=0.3)
+    assert strokes[0].end_s == pytest.approx(4.5, abs=0.3)
+
+
+def test_toe_work_from_the_first_toe_to_the_last() -> None:
+    # Pulls at 2 Hz, one per toe, stepping across the foot from the big toe to the little one
+    # (0.6 FL): the first and last toes lie further from the middle toe than the toes in between.
+    strokes = offline(tr.absent(1), tr.move(0.6, (0.6, 0.3), (0.86, 0.2)), tr.toe_steps(2.0),
+                      tr.move(0.6, (0.86, 0.8), (0.6, 0.5)), tr.absent(1))  # fmt: skip
+    assert [s.type for s in strokes] == ["toe_work"]
+    assert strokes[0].start_s == pytest.approx(1.6, abs=0.3)
+    assert strokes[0].end_s == pytest.approx(4.1, abs=0.3)
+
+
 @pytest.mark.parametrize("rate", [0.6, 1.0, 1.8])
 def test_knead_across_the_foot(rate: float) -> None:
     strokes = offline(tr.absent(1), tr.knead(6, rate), tr.absent(1))
