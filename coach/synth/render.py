@@ -16,7 +16,16 @@ from coach.landmarks import HandLandmark
 from coach.sinks import VideoSink
 from coach.synth.choreography import NAMED, Track, by_name, contact_weights, plan
 from coach.synth.foot import SIDES, VIEWS, FootLook, FootModel, FootPlacement, draw_foot, draw_leg
-from coach.synth.hand import HandLayer, HandLook, HandPose, composite, draw_hand, hand_landmarks, place
+from coach.synth.hand import (
+    DRAWING_VERSION,
+    HandLayer,
+    HandLook,
+    HandPose,
+    composite,
+    draw_hand,
+    hand_landmarks,
+    place,
+)
 from coach.synth.labels import FrameTruth, SessionLabels, write_labels
 from coach.synth.scene import (
     BACKGROUNDS,
@@ -468,6 +477,7 @@ class Renderer:
             if cfg.holding_hand
             else None,
             "noise_sigma": scene.noise_sigma,
+            "hand_drawing": DRAWING_VERSION,
             "occlusions": [
                 {"start_s": round(o.start_s, 3), "end_s": round(o.start_s + o.duration_s, 3)}
                 for o in scene.occluders

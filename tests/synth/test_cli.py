@@ -67,11 +67,13 @@ def test_render_then_check(tmp_path: Path) -> None:
 def test_figures_table_and_thresholds() -> None:
     from coach.synth.check import ClipFigures, figures_table
 
-    good = ClipFigures("a.mp4", 100, 80, 78, 76, 0.01)
-    weak = ClipFigures("b.mp4", 100, 50, 50, 40, 0.03)
+    good = ClipFigures("a.mp4", 100, 80, 78, 76, 0.01, -0.02)
+    weak = ClipFigures("b.mp4", 100, 50, 50, 40, 0.03, 0.01)
     empty = ClipFigures("c.mp4", 10, 0, 0, 0, float("nan"))
-    assert good.passes and not weak.passes and not empty.passes
+    # Found and thumb tips right, but the drawn knuckles are not where the tracker reads them.
+    misdrawn = ClipFigures("d.mp4", 100, 80, 78, 76, 0.01, -0.14)
+    assert good.passes and not weak.passes and not empty.passes and not misdrawn.passes
     table = figures_table([good, weak, empty]).splitlines()
-    assert table[2] == "| a.mp4 | 100 | 80 | 97.5 % | 95.0 % | 0.010 |"
-    assert table[4] == "| c.mp4 | 10 | 0 | - | - | - |"
+    assert table[2] == "| a.mp4 | 100 | 80 | 97.5 % | 95.0 % | 0.010 | -0.020 |"
+    assert table[4] == "| c.mp4 | 10 | 0 | - | - | - | - |"
     assert table[5].startswith("| all clips | 210 | 130 | 98.5 % | 89.2 % |")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coach.synth import SynthConfig, render
-from coach.synth.check import FOUND_TARGET, THUMB_TARGET, check_clip
+from coach.synth.check import FOUND_TARGET, PALM_OFFSET_TOLERANCE, THUMB_TARGET, check_clip
 
 
 @pytest.mark.slow
@@ -26,3 +26,5 @@ def test_tracker_finds_the_rendered_hand(tmp_path: Path, options: dict) -> None:
     assert figures.in_view >= 90, "the hand should be fully in view most of the time"
     assert figures.found_share >= FOUND_TARGET, figures
     assert figures.thumb_share >= THUMB_TARGET, figures
+    # The drawn knuckles are where the tracker reads them (else every palm contact's label is off).
+    assert abs(figures.palm_offset) <= PALM_OFFSET_TOLERANCE, figures
