@@ -321,7 +321,17 @@ def find_glides(track: ContactTrack, config: StrokeConfig) -> list[GlideRun]:
 
 
 def _as_glide(track: ContactTrack, palm: np.ndarray, a: int, b: int, config: StrokeConfig) -> GlideRun | None:
-    """The stretch ``a:b`` as a glide, if it travels far enough, straight and steadily; else None."""
+    """The stretch ``a:b`` as a glide, if it travels far enough, straight and steadily; else None.
+
+    Only the part from the first to the last moment the palm is on the foot
+    itself counts: a hand counts as on the foot while a point is near the
+    outline, so a stretch can begin with the palm still arriving from beside
+    the foot or end with it leaving, and those moments' speed is not the glide's.
+    """
+    on = np.flatnonzero(np.all((track.uv[a:b, _P] >= 0) & (track.uv[a:b, _P] <= 1), axis=1))
+    if len(on) == 0:
+        return None
+    a, b = a + int(on[0]), a + int(on[-1]) + 1
     if b - a < 2:
         return None
     travel = abs(palm[b - 1, 0] - palm[a, 0])

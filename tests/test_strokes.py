@@ -45,6 +45,17 @@ def test_a_slow_glide_flowing_into_a_quick_move_the_same_way() -> None:
     assert g.start_s == pytest.approx(0.5, abs=0.25) and g.end_s == pytest.approx(0.5 + 0.35 / 0.12, abs=0.3)
 
 
+def test_a_glide_ending_as_the_hand_leaves_the_foot() -> None:
+    # Toe to heel at 0.75 FL/s; past the heel the hand lifts off sideways, faster, its palm
+    # beside the foot for 0.1 s (still near enough the outline to count as on the foot).
+    lift = tr._hand(np.linspace([0.1, 0.3], [-0.1, 1.1], 6)[1:])
+    strokes = offline(tr.absent(0.5), tr.glide(0.75, u0=0.75, u1=0.1, v=0.3), lift, tr.absent(0.5))
+    assert [s.type for s in strokes] == ["glide"]
+    g = strokes[0]
+    assert g.speed_fl_s == pytest.approx(0.75, rel=0.15)
+    assert g.start_s == pytest.approx(0.5, abs=0.1) and g.end_s == pytest.approx(0.5 + 0.65 / 0.75, abs=0.1)
+
+
 def test_a_repositioning_move_is_no_glide() -> None:
     # Its steady middle, between a slow start and a slow end, is not a glide either.
     assert offline(tr.absent(0.5), tr.move(1.0, (0.15, 0.4), (0.75, 0.4)), tr.absent(0.5)) == []
