@@ -53,6 +53,18 @@ def to_px(a_s: np.ndarray, heel: np.ndarray, toe: np.ndarray, lateral_sign: int)
     return heel + fl * (a_s[:, :1] * ax + a_s[:, 1:] * lat)
 
 
+def pixel_frame(
+    size: tuple[int, int], heel: np.ndarray, toe: np.ndarray, lateral_sign: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(h, w) ``a`` and ``s`` of every pixel in the foot frame, FL (the inverse of :func:`to_px`)."""
+    fl = float(np.hypot(*(toe - heel)))
+    ax = (toe - heel) / fl
+    ys, xs = np.mgrid[0 : size[1], 0 : size[0]]
+    a = ((xs - heel[0]) * ax[0] + (ys - heel[1]) * ax[1]) / fl
+    s = lateral_sign * ((ys - heel[1]) * ax[0] - (xs - heel[0]) * ax[1]) / fl
+    return a, s
+
+
 def backdrop(size: tuple[int, int], seed: int = 0) -> np.ndarray:
     """A woven, blotchy blue-green cloth, nothing like skin."""
     w, h = size

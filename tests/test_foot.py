@@ -41,6 +41,7 @@ from tests.foot_pictures import (
     foot_frame_outline,
     hand_on,
     make_hands,
+    pixel_frame,
     placement,
     to_px,
 )
@@ -259,10 +260,7 @@ def test_a_heel_hidden_by_skin_is_put_back_from_the_ball_width(angle: float, lat
     picture = draw_foot(size, heel, toe, lateral_sign)
     mask = np.abs(picture.astype(np.int32) - backdrop(size).astype(np.int32)).sum(axis=2) > 40
     fl = float(np.hypot(*(toe - heel)))
-    ax = (toe - heel) / fl
-    ys, xs = np.mgrid[0 : size[1], 0 : size[0]]
-    a = ((xs - heel[0]) * ax[0] + (ys - heel[1]) * ax[1]) / fl
-    s = lateral_sign * ((ys - heel[1]) * ax[0] - (xs - heel[0]) * ax[1]) / fl
+    a, s = pixel_frame(size, heel, toe, lateral_sign)
     cupped = (a > -0.12) & (a < 0.09) & (np.abs(s) < 0.17)
     picture[cupped] = (150, 170, 215)
 
@@ -290,10 +288,7 @@ def test_a_strip_of_shin_severed_behind_the_heel_is_cut_off(angle: float, shin: 
     picture = draw_foot(size, heel, toe, lateral_sign)
     foot = np.abs(picture.astype(np.int32) - backdrop(size).astype(np.int32)).sum(axis=2) > 40
     fl = float(np.hypot(*(toe - heel)))
-    ax = (toe - heel) / fl
-    ys, xs = np.mgrid[0 : size[1], 0 : size[0]]
-    a = ((xs - heel[0]) * ax[0] + (ys - heel[1]) * ax[1]) / fl
-    s = lateral_sign * ((ys - heel[1]) * ax[0] - (xs - heel[0]) * ax[1]) / fl
+    a, s = pixel_frame(size, heel, toe, lateral_sign)
     tube = (a < 0.12) & (np.abs(s) < 0.1)
     strip = tube & (a > -0.3)
     drawn = strip if shin == "ends" else tube
@@ -310,7 +305,7 @@ def test_a_strip_of_shin_severed_behind_the_heel_is_cut_off(angle: float, shin: 
         # The back of the outline ends at the heel put back under the ankle.
         assert reach <= MAX_POINT_ERROR_FL, f"the mask reaches {reach:.2f} FL behind the heel"
         assert cut.mask.sum() < mask.sum()
-        outline_reach = -float(((cut.outline - heel) @ ax).min()) / fl
+        outline_reach = -float(((cut.outline - heel) @ (toe - heel)).min()) / fl**2
         assert outline_reach <= MAX_POINT_ERROR_FL
     else:
         assert cut is shape
