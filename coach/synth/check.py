@@ -108,7 +108,8 @@ def check_clip(video: Path, config: HandTrackerConfig | None = None) -> ClipFigu
             if len(hands) == 0:
                 continue
             centre = palm_centre(xy)
-            d = np.linalg.norm(hands.centers() - centre, axis=1)
+            centers = hands.centers()
+            d = np.linalg.norm(centers - centre, axis=1)
             best = int(np.argmin(d))
             if d[best] > 0.5 * palm:
                 continue
@@ -117,7 +118,7 @@ def check_clip(video: Path, config: HandTrackerConfig | None = None) -> ClipFigu
             errors.append(err)
             thumb_ok += err <= THUMB_TOLERANCE_FL
             axis = xy[L.MIDDLE_MCP] - xy[L.WRIST]
-            offsets.append(float((hands.centers()[best] - centre) @ axis) / palm**2)
+            offsets.append(float((centers[best] - centre) @ axis) / palm**2)
     median = float(np.median(errors)) if errors else float("nan")
     offset = float(np.median(offsets)) if offsets else float("nan")
     return ClipFigures(Path(video).name, len(frames), in_view, found, thumb_ok, median, offset)
