@@ -687,6 +687,17 @@ def _largest_component(mask: np.ndarray) -> np.ndarray:
     return filled.astype(bool)
 
 
+def _outer_contour(mask: np.ndarray) -> np.ndarray | None:
+    """(m, 2) int px outline of the mask's largest region, or None for an empty mask."""
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    return max(contours, key=cv2.contourArea).reshape(-1, 2) if contours else None
+
+
+def _band_px(cfg: FootConfig, shape: tuple[int, int]) -> int:
+    """Width in pixels of the border band (``border_band``) of a picture of ``shape`` (h, w)."""
+    return max(2, round(cfg.border_band * min(shape)))
+
+
 def _band(shape: tuple[int, int], width: int) -> np.ndarray:
     band = np.zeros(shape, bool)
     band[:width], band[-width:], band[:, :width], band[:, -width:] = True, True, True, True
@@ -761,8 +772,7 @@ def segment_foot(
     small = cv2.resize(cued, size, interpolation=cv2.INTER_AREA) if scale < 1.0 else cued
     sh, sw = small.shape[:2]
     gc = np.full((sh, sw), cv2.GC_PR_FGD, np.uint8)
-    band = max(2, round(cfg.border_band * min(sh, sw)))
-    gc[_band((sh, sw), band)] = cv2.GC_BGD
+    gc[_band((sh, sw), _band_px(cfg, (sh, sw)))] = cv2.GC_BGD
     if exclude is not None and exclude.any():
         ex = cv2.resize(exclude.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
         gc[ex] = cv2.GC_BGD
@@ -1174,10 +1184,9 @@ def measure_foot(
     area = float(mask.sum())
     if area < cfg.min_area * h * w or area > cfg.max_area * h * w:
         return None
-    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    if not contours:
+    contour = _outer_contour(mask)
+    if contour is None:
         return None
-    contour = max(contours, key=cv2.contourArea).reshape(-1, 2)
     ys, xs = np.nonzero(mask)
     pts = np.stack([xs, ys], axis=1).astype(np.float64)
     centre = pts.mean(axis=0)
@@ -1296,10 +1305,9 @@ def label_information(image: np.ndarray, mask: np.ndarray, bins: int = 12) -> fl
 
 def _shape_plausibility(mask: np.ndarray) -> float:
     """1 for a foot-like blob (elongated, nearly convex), less for a blob that leaked."""
-    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    if not contours:
+    c = _outer_contour(mask)
+    if c is None:
         return 0.0
-    c = max(contours, key=cv2.contourArea)
     area = cv2.contourArea(c)
     hull = cv2.contourArea(cv2.convexHull(c))
     solidity = area / hull if hull > 0 else 0.0
@@ -1365,7 +1373,7 @@ def floor_trimmed(
     h, w = mask.shape
     chroma = cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb)[..., 1:].astype(np.float32)
     chroma = cv2.GaussianBlur(chroma, (0, 0), max(1.0, 0.004 * min(h, w)))
-    band = _band((h, w), max(2, round(cfg.border_band * min(h, w)))) & ~mask
+    band = _band((h, w), _band_px(cfg, (h, w))) & ~mask
     if not band.any():
         return np.zeros((h, w), bool)
     floor = np.median(chroma[band], axis=0)
@@ -1488,17 +1496,15 @@ def cut_severed_leg(
         mask (heel, toe and lateral side unchanged), or ``shape`` itself.
     """
     cfg = config or FootConfig()
-    h, w = mask.shape
-    band = max(2, round(cfg.border_band * min(h, w)))
-    if (mask & _band((h, w), band + 1)).any():
+    if (mask & _band(mask.shape, _band_px(cfg, mask.shape) + 1)).any():
         return shape
     heel, toe = shape.heel.astype(np.float64), shape.toe.astype(np.float64)
     length = float(np.hypot(*(toe - heel)))
-    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    if length < 8 or not contours:
+    contour = _outer_contour(mask)
+    if length < 8 or contour is None:
         return shape
     axis = (toe - heel) / length
-    contour = max(contours, key=cv2.contourArea).reshape(-1, 2).astype(np.float64)
+    contour = contour.astype(np.float64)
     t = (contour - heel) @ axis
     depth = cfg.heel_cap_fl * length
     if t.min() > -depth:
@@ -1513,12 +1519,12 @@ def cut_severed_leg(
     behind = (np.stack([xs, ys], axis=1) - heel) @ axis < -depth
     ahead[ys[behind], xs[behind]] = False
     foot = _largest_component(ahead)
-    contours, _ = cv2.findContours(foot.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    if not contours:
+    kept = _outer_contour(foot)
+    if kept is None:
         return shape
     # Heel and toe stay where the heel rule put them: measured again, the cut
     # across the leg would be taken for the back of the heel.
-    outline = _smooth_outline(max(contours, key=cv2.contourArea).reshape(-1, 2), cfg.outline_points)
+    outline = _smooth_outline(kept, cfg.outline_points)
     return replace(shape, outline=outline, area=float(foot.sum()), mask=foot)
 
 
@@ -1539,7 +1545,7 @@ def cut_leg(mask: np.ndarray, config: FootConfig | None = None) -> tuple[np.ndar
     """
     cfg = config or FootConfig()
     h, w = mask.shape
-    band = max(2, round(cfg.border_band * min(h, w)))
+    band = _band_px(cfg, (h, w))
     rim = _band((h, w), band + max(3, round(0.03 * min(h, w)))) & mask
     area = float(mask.sum())
     scale = math.sqrt(max(area, 1.0))
