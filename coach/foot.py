@@ -104,6 +104,9 @@ class FootConfig:
         heel_cap_fl: the heel point is the middle of the outline's rearmost
             stretch this deep (FL), so a heel cut square (by a hand, a shadow
             or the picture's edge) is not put at one of its corners.
+        heel_sides_u: (u0, u1): across the axis, the heel point is put midway
+            between the outline's two sides over this stretch of the foot
+            (:func:`_heel_between_sides`).
         outline_points: points in the reported outline.
         profile_bins: samples along ``u`` of the width profile behind ``v``.
         hand_margin: how far around a hand's landmark hull is masked, in palm sizes.
@@ -163,6 +166,7 @@ class FootConfig:
     min_contrast: float = 6.0
     sole_length_per_width: float = 2.5
     heel_cap_fl: float = 0.03
+    heel_sides_u: tuple[float, float] = (0.08, 0.2)
     heel_continues: float = 0.7
     sole_min_length_per_width: float = 2.3
     sole_max_length_per_width: float = 2.7
@@ -243,6 +247,8 @@ class FootConfig:
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
+        if not 0.0 <= self.heel_sides_u[0] < self.heel_sides_u[1] <= 0.5:
+            raise ValueError(f"heel_sides_u must be (u0, u1), 0 <= u0 < u1 <= 0.5, got {self.heel_sides_u}")
         if not 0 < self.mimic_angle_deg < 90:
             raise ValueError("mimic_angle_deg must be within (0, 90)")
 
@@ -1126,6 +1132,41 @@ def _heel_cap_middle(contour: np.ndarray, heel: np.ndarray, tip: np.ndarray, dep
     return heel + float(t.min()) * a + 0.5 * float(s.min() + s.max()) * n
 
 
+def _heel_between_sides(
+    outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, span: tuple[float, float]
+) -> np.ndarray:
+    """The heel moved across the axis to midway between the heel's two sides.
+
+    The back of the heel lies in the middle of the heel, whose sides run nearly
+    parallel a little in front of it (``span``, u in FL). The outline's rearmost
+    stretch is a worse guide across the axis: the fingers of a holding hand
+    round the back of the heel, or the leg behind it, take it off to one side;
+    and the middle of the arch, extended back (:func:`_complete_heel`), passes
+    on the medial side of the heel, because the lateral edge flares out
+    towards the ball.
+
+    Where the outline does not reach back past ``u0`` (a hand hides the back
+    of the heel and the heel was put back from the ball's width), the heel's
+    sides are not seen and the heel stays where it is.
+
+    Args:
+        outline: (k, 2) px.
+        heel: (2,) px; its level along the axis is kept.
+        toe: (2,) px.
+        span: (u0, u1), where along the foot the sides are read.
+
+    Returns:
+        (2,) float32 px.
+    """
+    fmap = FootMap.from_outline(outline, heel, toe, 1, bins=41)
+    if float(fmap.to_as(np.asarray(outline, np.float64))[:, 0].min()) > span[0]:
+        return np.asarray(heel, np.float32)
+    near = (fmap.u_table >= span[0]) & (fmap.u_table <= span[1])
+    middle = float(np.median((fmap.medial + fmap.lateral)[near] / 2))
+    _, lat = fmap.axes()
+    return (fmap.heel + fmap.length_px * middle * lat).astype(np.float32)
+
+
 def _toe_on_axis(contour: np.ndarray, heel: np.ndarray, tip: np.ndarray) -> np.ndarray:
     """The toe point: the level of the longest toe's tip on the foot's long axis.
 
@@ -1250,6 +1291,9 @@ def measure_foot(
             # level of the toe tip is read along the new axis.
             heel = completed
             toe = _toe_on_axis(contour_f, heel.astype(np.float64), tip).astype(np.float32)
+    # Across the axis the heel lies between the heel's sides; the toe's level is read again on that axis.
+    heel = _heel_between_sides(outline, heel, toe, cfg.heel_sides_u)
+    toe = _toe_on_axis(contour_f, heel.astype(np.float64), tip).astype(np.float32)
     lat_sign, lat_conf = _lateral_from_toes(outline, heel, toe)
     return FootShape(
         outline=outline,

@@ -196,7 +196,9 @@ class FootFollower:
         h, w = small.shape[:2]
         self.work_size = (w, h)
         fl = length_px * s
-        pts = np.round(np.asarray(outline, np.float64) * s).astype(np.int32)
+        # cv2.resize puts full-resolution pixel x at (x + 0.5) * s - 0.5 in the scaled copy.
+        exact = np.asarray(outline, np.float64) * s + (0.5 * s - 0.5)
+        pts = np.round(exact).astype(np.int32)
         mask = np.zeros((h, w), np.uint8)
         cv2.fillPoly(mask, [pts], 1)
         hands = cv2.resize(covered.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
@@ -209,7 +211,9 @@ class FootFollower:
         x1, y1 = pts.max(axis=0) + round(cfg.margin_fl * fl)
         self._origin = np.array([x0, y0], np.float64)
         canvas = np.zeros((int(y1 - y0 + 1), int(x1 - x0 + 1)), np.uint8)
-        cv2.fillPoly(canvas, [pts - np.array([x0, y0], np.int32)], 255)
+        # Filled at a sixteenth of a pixel: a scaled pixel is about 0.01 FL.
+        sixteenths = np.round((exact - np.array([x0, y0])) * 16).astype(np.int32)
+        cv2.fillPoly(canvas, [sixteenths], 255, cv2.LINE_8, shift=4)
         sigma = max(0.5, cfg.blur_fl * fl)
         self._template = cv2.GaussianBlur(canvas.astype(np.float32) / 255.0, (0, 0), sigma)
         self._template_foot = canvas > 0
@@ -220,7 +224,7 @@ class FootFollower:
         self._reach_px = max(8, round(0.25 * fl))
         # The warp maps template pixels to the scaled frame's pixels.
         self._warp = np.array([[1.0, 0.0, x0], [0.0, 1.0, y0]], np.float32)
-        self._centre = np.asarray(outline, np.float64).mean(axis=0) * s - self._origin
+        self._centre = exact.mean(axis=0) - self._origin
 
     @staticmethod
     def _small(mask: np.ndarray | None, w: int, h: int) -> np.ndarray:
@@ -243,7 +247,10 @@ class FootFollower:
         """(2, 3) rigid transform from the reference frame to the current one, full-resolution px."""
         a = self._warp[:, :2].astype(np.float64)
         t = self._warp[:, 2].astype(np.float64)
-        return np.hstack([a, ((t - a @ self._origin) / self.scale)[:, None]])
+        # Scaled pixel q is full-resolution (q + 0.5) / scale - 0.5.
+        centres = np.full(2, 0.5 / self.scale - 0.5)
+        shift = (t - a @ self._origin) / self.scale + (np.eye(2) - a) @ centres
+        return np.hstack([a, shift[:, None]])
 
     def follow(
         self,

@@ -86,6 +86,8 @@ def upright_foot() -> tuple[np.ndarray, np.ndarray, np.ndarray, Foot]:
         {"reject_inside": 1.5},
         {"mimic_angle_deg": 95.0},
         {"heel_cap_fl": -0.01},
+        {"heel_sides_u": (0.2, 0.08)},
+        {"heel_sides_u": (0.1, 0.7)},
         {"sole_min_length_per_width": 3.0, "sole_length_per_width": 2.5},
     ],
 )
@@ -237,15 +239,17 @@ def test_a_heel_cut_square_has_its_heel_point_in_the_middle_of_the_cut(
     )[0]
 
     shape = measure_foot(mask)
-    corner = measure_foot(mask, config=FootConfig(heel_cap_fl=0.0))
     # With the picture: the cut meets the backdrop, not skin, so it is taken as the heel.
     seen = measure_foot(mask, picture.astype(np.uint8))
 
-    assert shape is not None and corner is not None and seen is not None
+    assert shape is not None and seen is not None
     assert np.hypot(*(shape.heel - middle)) / fl <= 0.02
     assert np.hypot(*(seen.heel - middle)) / fl <= 0.02
     # The outline's single rearmost point is a corner of the cut.
-    assert np.hypot(*(corner.heel - middle)) / fl > 0.05
+    ys_in, xs_in = np.nonzero(mask)
+    along = (xs_in - heel[0]) * ax[0] + (ys_in - heel[1]) * ax[1]
+    rearmost = np.array([xs_in[np.argmin(along)], ys_in[np.argmin(along)]], float)
+    assert np.hypot(*(rearmost - middle)) / fl > 0.05
 
 
 @pytest.mark.parametrize("angle", [-12.0, 0.0, 9.0])
@@ -271,6 +275,43 @@ def test_a_heel_hidden_by_skin_is_put_back_from_the_ball_width(angle: float, lat
     assert np.hypot(*(shape.heel - heel)) / fl <= MAX_POINT_ERROR_FL
     # Without the picture the back of the outline is taken for the heel.
     assert np.hypot(*(outline_only.heel - heel)) / fl > MAX_POINT_ERROR_FL
+
+
+# Across the axis, where the heel point may lie from the back of the drawn heel.
+# The drawn heel's sides are 0.003-0.009 FL to the lateral side of it midway.
+MAX_HEEL_ACROSS_FL = 0.008
+
+
+@pytest.mark.parametrize("angle", [-12.0, 0.0, 9.0])
+@pytest.mark.parametrize("lateral_sign", [1, -1])
+@pytest.mark.parametrize("fingers_side", [-1, 1])
+def test_a_heel_with_fingers_round_its_back_lies_between_its_sides(
+    angle: float, lateral_sign: int, fingers_side: int
+) -> None:
+    # Two fingers of a holding hand MediaPipe does not see reach round the back
+    # of the heel on one side, the colour of skin: the outline grows past the
+    # heel there. Rebuilt along the middle of the arch, the heel was 0.012 FL
+    # to the medial side whichever side the fingers were on; between the
+    # heel's own sides it is within a few thousandths.
+    size = (480, 360)
+    heel, toe = placement(size, angle, 0.7, 0.0, 0.0)
+    picture = draw_foot(size, heel, toe, lateral_sign)
+    mask = np.abs(picture.astype(np.int32) - backdrop(size).astype(np.int32)).sum(axis=2) > 40
+    fl = float(np.hypot(*(toe - heel)))
+    a, s = pixel_frame(size, heel, toe, lateral_sign)
+    fingers = np.zeros_like(mask)
+    for k in range(2):
+        near = fingers_side * s - (0.03 + 0.045 * k)
+        fingers |= (a > -0.16) & (a < 0.03) & (near > 0) & (near < 0.035)
+    picture[fingers] = (150, 170, 215)
+
+    shape = measure_foot(mask | fingers, picture)
+
+    assert shape is not None
+    ax = (toe - heel) / fl
+    lateral = lateral_sign * np.array([-ax[1], ax[0]])
+    assert abs(float((shape.heel - heel) @ lateral)) / fl <= MAX_HEEL_ACROSS_FL
+    assert np.hypot(*(shape.heel - heel)) / fl <= MAX_POINT_ERROR_FL
 
 
 @pytest.mark.parametrize("angle", [-10.0, 0.0, 12.0])

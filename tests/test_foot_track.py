@@ -158,17 +158,12 @@ def test_skin_drawn_on_demand_gives_the_same_poses_and_is_drawn_only_to_adapt() 
 MAX_SELF_DRIFT_FL = 0.005
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the template is drawn at x * s, half a scaled pixel off; fixing it lost the tuning clips "
-    "(docs/foot.md, the zone of the contact point)",
-)
 @pytest.mark.parametrize("angle", [0.0, 35.0, -120.0])
 def test_a_foot_followed_on_its_own_picture_stays_put(angle: float) -> None:
-    # The template is drawn at x * s in the scaled copy where cv2.resize puts
-    # pixel x at (x + 0.5) * s - 0.5: the first alignment moves the foot up
-    # and left for good, its middle by 0.007-0.011 FL at these angles
-    # (0.003-0.004 FL with the pixel centres right).
+    # cv2.resize puts pixel x at (x + 0.5) * s - 0.5 in the scaled copy. A
+    # template drawn at x * s moved the foot up and left for good at the first
+    # alignment, its middle by 0.007-0.011 FL at these angles (0.003-0.004 FL
+    # with the pixel centres right).
     heel, toe = placement(SIZE, angle, 0.7, 0.0, 0.0)
     outline = to_px(foot_frame_outline(), heel, toe, LATERAL)
     image = backdrop(SIZE)
