@@ -84,6 +84,9 @@ class StrokeConfig:
         min_stroke_s: shorter segments are not strokes.
         rest_window_s: a cyclic stroke's point is at rest when, over this time,
         rest_share: it stays within this share of the stroke's reach of one spot.
+        circle_max_straightness: a thumb circle's point, over half a cycle, covers
+            a chord at most this share of its path (a circle's half is 2/pi of
+            it); a straighter moment is the thumb arriving or leaving.
         slip_min_fl, slip_speed_fl_s: a leap of the palm at least this long and
             this fast between two frames is the tracked hand slipping to another.
         slip_max_s: the longest slip that is bridged (it must leap back within this time).
@@ -114,6 +117,7 @@ class StrokeConfig:
     min_stroke_s: float = 0.6
     rest_window_s: float = 0.5
     rest_share: float = 0.5
+    circle_max_straightness: float = 0.85
     slip_min_fl: float = 0.1
     slip_speed_fl_s: float = 4.0
     slip_max_s: float = 1.5
@@ -823,23 +827,28 @@ def _extend_to_edges(track: ContactTrack, segments: list[list], config: StrokeCo
         spread = float(np.percentile(dist, 95))
         reach = 1.25 * spread + 0.01
         rest = config.rest_share * spread if kind in ("thumb_circles", "knead") else 0.0
-        # Toe work starts with the first pull: the thumb may land on the toes and slide along them first.
-        pull = _pulling(t, pts, a, b, config) if kind == "toe_work" else None
+        # Toe work starts with the first pull: the thumb may land on the toes and slide along them
+        # first. Circles start with the first turn: the thumb slowing down into them goes straight.
+        gate = None
+        if kind == "toe_work":
+            gate = _pulling(t, pts, a, b, config)
+        elif kind == "thumb_circles":
+            gate = _circling(t, pts, a, b, config)
         # Toe work steps from toe to toe: its region is the toes zone, not a reach around
         # its centre (the first and last toes lie beyond the reach of the toes in between).
         on_toes = track.uv[:, _T, 0] >= config.toe_min_u - config.toe_margin_u if kind == "toe_work" else None
 
         def working(i: int, pts: np.ndarray = pts, centre: np.ndarray = centre, reach: float = reach,
-                    rest: float = rest, pull: Callable[[int], bool] | None = None,
+                    rest: float = rest, gate: Callable[[int], bool] | None = None,
                     on_toes: np.ndarray | None = on_toes) -> bool:  # fmt: skip
             if not on_toes[i] if on_toes is not None else np.linalg.norm(pts[i] - centre) > reach:
                 return False
-            if pull is not None:
-                return pull(i)
+            if gate is not None and not gate(i):
+                return False
             lo, hi = np.searchsorted(t, [t[i] - half, t[i] + half])
             return rest == 0.0 or max_drift(pts[lo:hi]) >= rest
 
-        while b - a > 1 and not working(a, pull=pull):
+        while b - a > 1 and not working(a, gate=gate):
             a += 1
         while b - a > 1 and not working(b - 1):
             b -= 1
@@ -848,11 +857,41 @@ def _extend_to_edges(track: ContactTrack, segments: list[list], config: StrokeCo
         # Only the half of the shortest window that straddles the start or end is unsure.
         left_limit = max(left_limit, int(np.searchsorted(t, t[a] - config.window_s / 4)))
         right_limit = min(right_limit, int(np.searchsorted(t, t[b - 1] + config.window_s / 4, side="right")))
-        while a > left_limit and working(a - 1, pull=pull):
+        while a > left_limit and working(a - 1, gate=gate):
             a -= 1
         while b < right_limit and working(b):
             b += 1
         segments[k][0], segments[k][1] = a, b
+
+
+def _circling(
+    t: np.ndarray, pts: np.ndarray, a: int, b: int, config: StrokeConfig
+) -> Callable[[int], bool] | None:
+    """Whether frame i lies on circles: over half a cycle, most of it before i, the path bends.
+
+    Three quarters of the half cycle lie before the frame and one after:
+    centred on the last frames of the thumb's arrival, the half cycle would
+    take in a quarter of the first circle and bend. The path is read on
+    the point averaged over a sixteenth of a cycle, at five moments of the half
+    cycle, so the tracker's jitter on a thumb slowing down does not pass for
+    bending. None (no test) when the segment's rate cannot be measured.
+    """
+    rate = stroke_rate(t[a:b], pts[a:b], config.window_s)
+    if not rate:
+        return None
+    half_cycle = 0.5 / rate
+    steady = smooth(t, pts, 0.0625 / rate)
+
+    def circling(i: int) -> bool:
+        idx = np.searchsorted(t, t[i] + np.linspace(-0.75 * half_cycle, 0.25 * half_cycle, 5))
+        idx = np.unique(np.clip(idx, 0, len(t) - 1))
+        if len(idx) < 3:
+            return True
+        path = path_length(steady[idx])
+        chord = float(np.linalg.norm(steady[idx[-1]] - steady[idx[0]]))
+        return path <= 0 or chord <= config.circle_max_straightness * path
+
+    return circling
 
 
 def _pulling(

@@ -91,6 +91,18 @@ def test_circles_begin_when_the_thumb_starts_circling_not_when_the_hand_arrives(
     assert strokes[0].start_s == pytest.approx(1.3, abs=0.2)
 
 
+@pytest.mark.parametrize("rate", [0.6, 1.0, 1.5, 2.2])
+@pytest.mark.parametrize("came_from", [(0.75, 0.55), (0.5, 0.6), (0.2, 0.3)])
+def test_circles_begin_when_the_thumb_arrives_not_while_it_slows_down(
+    rate: float, came_from: tuple[float, float]
+) -> None:
+    # A reaching movement slows down into the first circle; its last, slow
+    # stretch lies within the circles' reach and is moving, but it goes straight.
+    strokes = offline(tr.absent(0.5), tr.move(1.0, came_from, (0.5, 0.3)), tr.circles(5, rate), tr.absent(1))
+    assert [s.type for s in strokes] == ["thumb_circles"]
+    assert strokes[0].start_s == pytest.approx(1.5, abs=0.1)
+
+
 def test_a_hand_leaving_the_toes_is_not_toe_work() -> None:
     # Resting on the toes a moment (too short for a press), then off to the arch, where it rests again.
     strokes = offline(
