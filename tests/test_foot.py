@@ -38,6 +38,7 @@ from tests.foot_pictures import (
     SIZE,
     backdrop,
     draw_foot,
+    drawn_sole,
     foot_frame_outline,
     hand_on,
     make_hands,
@@ -222,15 +223,10 @@ def test_a_heel_cut_square_has_its_heel_point_in_the_middle_of_the_cut(
 ) -> None:
     # A cupping hand, a shadow or the picture's edge can cut the heel square;
     # the heel point must then be the middle of the cut, not one of its corners.
-    size = (480, 360)
-    heel, toe = placement(size, angle, 0.7, 0.0, 0.0)
-    picture = draw_foot(size, heel, toe, lateral_sign).astype(np.int32)
-    mask = np.abs(picture - backdrop(size).astype(np.int32)).sum(axis=2) > 40
-    fl = float(np.hypot(*(toe - heel)))
-    ax = (toe - heel) / fl
-    ys, xs = np.mgrid[0 : size[1], 0 : size[0]]
+    sole = drawn_sole(angle, lateral_sign)
+    heel, toe, fl = sole.heel, sole.toe, sole.fl
     cut = 0.06
-    mask &= ((xs - heel[0]) * ax[0] + (ys - heel[1]) * ax[1]) / fl >= cut
+    mask = sole.mask & (sole.a >= cut)
     middle = to_px(
         np.array([[cut, 0.5 * (np.interp(cut, *np.array(MEDIAL).T) + np.interp(cut, *np.array(LATERAL).T))]]),
         heel,
@@ -240,15 +236,15 @@ def test_a_heel_cut_square_has_its_heel_point_in_the_middle_of_the_cut(
 
     shape = measure_foot(mask)
     # With the picture: the cut meets the backdrop, not skin, so it is taken as the heel.
-    seen = measure_foot(mask, picture.astype(np.uint8))
+    seen = measure_foot(mask, sole.picture)
 
     assert shape is not None and seen is not None
     assert np.hypot(*(shape.heel - middle)) / fl <= 0.02
     assert np.hypot(*(seen.heel - middle)) / fl <= 0.02
     # The outline's single rearmost point is a corner of the cut.
     ys_in, xs_in = np.nonzero(mask)
-    along = (xs_in - heel[0]) * ax[0] + (ys_in - heel[1]) * ax[1]
-    rearmost = np.array([xs_in[np.argmin(along)], ys_in[np.argmin(along)]], float)
+    back = int(np.argmin(sole.a[ys_in, xs_in]))
+    rearmost = np.array([xs_in[back], ys_in[back]], float)
     assert np.hypot(*(rearmost - middle)) / fl > 0.05
 
 
@@ -259,17 +255,13 @@ def test_a_heel_hidden_by_skin_is_put_back_from_the_ball_width(angle: float, lat
     # top, the leg goes on from the ankle): the segmentation stops 0.09 FL short
     # of the heel, a length still plausible for the foot's width. The skin
     # continuing across the back of the outline says the heel goes on under it.
-    size = (480, 360)
-    heel, toe = placement(size, angle, 0.7, 0.0, 0.0)
-    picture = draw_foot(size, heel, toe, lateral_sign)
-    mask = np.abs(picture.astype(np.int32) - backdrop(size).astype(np.int32)).sum(axis=2) > 40
-    fl = float(np.hypot(*(toe - heel)))
-    a, s = pixel_frame(size, heel, toe, lateral_sign)
-    cupped = (a > -0.12) & (a < 0.09) & (np.abs(s) < 0.17)
-    picture[cupped] = (150, 170, 215)
+    sole = drawn_sole(angle, lateral_sign)
+    heel, fl = sole.heel, sole.fl
+    cupped = (sole.a > -0.12) & (sole.a < 0.09) & (np.abs(sole.s) < 0.17)
+    sole.picture[cupped] = (150, 170, 215)
 
-    shape = measure_foot(mask & ~cupped, picture)
-    outline_only = measure_foot(mask & ~cupped)
+    shape = measure_foot(sole.mask & ~cupped, sole.picture)
+    outline_only = measure_foot(sole.mask & ~cupped)
 
     assert shape is not None and outline_only is not None
     assert np.hypot(*(shape.heel - heel)) / fl <= MAX_POINT_ERROR_FL
@@ -293,19 +285,15 @@ def test_a_heel_with_fingers_round_its_back_lies_between_its_sides(
     # heel there. Rebuilt along the middle of the arch, the heel was 0.012 FL
     # to the medial side whichever side the fingers were on; between the
     # heel's own sides it is within a few thousandths.
-    size = (480, 360)
-    heel, toe = placement(size, angle, 0.7, 0.0, 0.0)
-    picture = draw_foot(size, heel, toe, lateral_sign)
-    mask = np.abs(picture.astype(np.int32) - backdrop(size).astype(np.int32)).sum(axis=2) > 40
-    fl = float(np.hypot(*(toe - heel)))
-    a, s = pixel_frame(size, heel, toe, lateral_sign)
-    fingers = np.zeros_like(mask)
+    sole = drawn_sole(angle, lateral_sign)
+    heel, toe, fl = sole.heel, sole.toe, sole.fl
+    fingers = np.zeros_like(sole.mask)
     for k in range(2):
-        near = fingers_side * s - (0.03 + 0.045 * k)
-        fingers |= (a > -0.16) & (a < 0.03) & (near > 0) & (near < 0.035)
-    picture[fingers] = (150, 170, 215)
+        near = fingers_side * sole.s - (0.03 + 0.045 * k)
+        fingers |= (sole.a > -0.16) & (sole.a < 0.03) & (near > 0) & (near < 0.035)
+    sole.picture[fingers] = (150, 170, 215)
 
-    shape = measure_foot(mask | fingers, picture)
+    shape = measure_foot(sole.mask | fingers, sole.picture)
 
     assert shape is not None
     ax = (toe - heel) / fl
