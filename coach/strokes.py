@@ -874,7 +874,16 @@ def _circling(
     take in a quarter of the first circle and bend. The path is read on
     the point averaged over a sixteenth of a cycle, at five moments of the half
     cycle, so the tracker's jitter on a thumb slowing down does not pass for
-    bending. None (no test) when the segment's rate cannot be measured.
+    bending.
+
+    Args:
+        t: (n,) seconds.
+        pts: (n, 2) the thumb in foot lengths (a, s).
+        a, b: the stroke (end exclusive).
+        config: thresholds.
+
+    Returns:
+        The test, or None when the stroke shows no rate to take a cycle from.
     """
     rate = stroke_rate(t[a:b], pts[a:b], config.window_s)
     if not rate:
