@@ -16,6 +16,10 @@ ZONES: tuple[str, ...] = ("heel", "arch", "outer_edge", "ball", "toes")
 STROKE_TYPES: tuple[str, ...] = ("glide", "thumb_circles", "press", "knead", "toe_work")
 CYCLIC_TYPES: tuple[str, ...] = ("thumb_circles", "knead", "toe_work")
 GLIDE_DIRECTIONS: tuple[str, ...] = ("heel_to_toe", "toe_to_heel")
+PRESS_MIN_S = 1.0
+"""The spec's press: the contact nearly still for at least this long (s); a shorter stop is no stroke."""
+GLIDE_MIN_FL = 0.3
+"""The spec's glide: the contact travels at least this far along u (FL)."""
 
 # How a person names each zone and stroke type in a sentence.
 ZONE_NAMES: dict[str, str] = {

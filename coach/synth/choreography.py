@@ -23,9 +23,15 @@ import numpy as np
 
 from coach.landmarks import NUM_LANDMARKS, PALM_CENTRE, HandLandmark
 from coach.synth.foot import TOES, FootModel
-from coach.vocabulary import GLIDE_DIRECTIONS, STROKE_TYPES, zone_of
+from coach.vocabulary import GLIDE_DIRECTIONS, GLIDE_MIN_FL, PRESS_MIN_S, STROKE_TYPES, zone_of
 
 L = HandLandmark
+
+RULES_VERSION = 2
+"""Version of what :func:`random_choreography` draws (2: presses hold at least the spec's 1 s).
+
+Recorded in a clip's labels, so a clip cached under older rules is rendered again.
+"""
 
 CONTACT_LANDMARKS: dict[str, tuple[HandLandmark, ...]] = {
     "glide": PALM_CENTRE,
@@ -81,11 +87,12 @@ class Stroke:
         if self.type == "glide":
             if self.to is None or self.speed_fl_s is None or self.speed_fl_s <= 0:
                 raise ValueError("a glide needs `to` and a positive `speed_fl_s`")
-            if abs(self.to[0] - self.at[0]) < 0.3:
-                raise ValueError("a glide travels at least 0.3 FL along u")
+            if abs(self.to[0] - self.at[0]) < GLIDE_MIN_FL:
+                raise ValueError(f"a glide travels at least {GLIDE_MIN_FL} FL along u")
         elif self.type == "press":
-            if self.hold_s is None or self.hold_s <= 0:
-                raise ValueError("a press needs a positive `hold_s`")
+            # The labels call it a press, so it must be one by the spec's definition.
+            if self.hold_s is None or self.hold_s < PRESS_MIN_S:
+                raise ValueError(f"a press holds at least {PRESS_MIN_S} s (`hold_s`)")
         elif self.rate_hz is None or self.rate_hz <= 0 or self.cycles is None or self.cycles <= 0:
             raise ValueError(f"a {self.type} stroke needs a positive `rate_hz` and `cycles`")
         if self.type == "thumb_circles" and not 0 < self.size_fl <= 0.15:
@@ -451,7 +458,7 @@ def random_choreography(seed: int, duration_s: float = 20.0) -> Choreography:
             speed = draw(0.5, 1.0) if fast else draw(0.08, 0.38)
             s = Stroke("glide", (u0, v), (u1, v), speed_fl_s=speed, move_s=move, away_s=away)
         elif kind == "press":
-            s = Stroke("press", (u, v), hold_s=draw(0.8, 1.5) if fast else draw(2, 5))
+            s = Stroke("press", (u, v), hold_s=draw(PRESS_MIN_S, 1.5) if fast else draw(2, 5))
         elif kind == "toe_work":
             s = Stroke("toe_work", (0.86, 0.5), rate_hz=draw(0.8, 2.5), cycles=1, move_s=move)
         else:

@@ -14,7 +14,7 @@ import numpy as np
 from coach.errors import InputError
 from coach.landmarks import HandLandmark
 from coach.sinks import VideoSink
-from coach.synth.choreography import NAMED, Track, by_name, contact_weights, plan
+from coach.synth.choreography import NAMED, RULES_VERSION, Track, by_name, contact_weights, plan
 from coach.synth.foot import SIDES, VIEWS, FootLook, FootModel, FootPlacement, draw_foot, draw_leg
 from coach.synth.hand import (
     DRAWING_VERSION,
@@ -457,6 +457,7 @@ class Renderer:
         return {
             "seed": cfg.seed,
             "choreography": self.choreography.name,
+            "choreography_rules": RULES_VERSION,
             "size": list(cfg.size),
             "fps": cfg.fps,
             "quality": cfg.quality,

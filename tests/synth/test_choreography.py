@@ -15,7 +15,7 @@ from coach.synth.choreography import (
     stroke_duration,
 )
 from coach.synth.foot import FootLook, FootModel
-from coach.vocabulary import PACE_TARGETS, STROKE_TYPES, zone_of
+from coach.vocabulary import GLIDE_MIN_FL, PACE_TARGETS, PRESS_MIN_S, STROKE_TYPES, zone_of
 
 FPS = 30.0
 
@@ -136,6 +136,17 @@ def test_random_choreographies_are_seeded_and_varied() -> None:
     assert kinds == set(STROKE_TYPES)
 
 
+def test_random_strokes_are_strokes_by_the_spec() -> None:
+    # Labels name these strokes, so each must be one by the spec's definition:
+    # a press holds at least 1 s, a glide travels at least 0.3 FL along u.
+    strokes = [s for seed in range(3000, 3100) for s in random_choreography(seed).strokes]
+    holds = [s.hold_s for s in strokes if s.type == "press"]
+    glides = [abs(s.to[0] - s.at[0]) for s in strokes if s.type == "glide"]
+    assert len(holds) > 50 and len(glides) > 50
+    assert min(holds) >= PRESS_MIN_S
+    assert min(glides) >= GLIDE_MIN_FL
+
+
 def test_contact_points() -> None:
     assert contact_weights("press")[4] == 1.0  # thumb tip
     w = contact_weights("glide")
@@ -152,6 +163,7 @@ def test_contact_points() -> None:
         {"type": "knead", "at": (0.5, 0.5), "rate_hz": 1.0},
         {"type": "thumb_circles", "at": (0.5, 0.5), "rate_hz": 1.0, "cycles": 2, "size_fl": 0.3},
         {"type": "press", "at": (1.5, 0.5), "hold_s": 2.0},
+        {"type": "press", "at": (0.5, 0.5), "hold_s": 0.87},
     ],
 )
 def test_bad_strokes_are_refused(kwargs: dict) -> None:
