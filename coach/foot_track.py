@@ -11,8 +11,12 @@ segmented well, :class:`FootFollower` keeps it:
   probability map;
 - the segmented foot, drawn as a soft mask, is the template; each frame it is
   aligned to the probability map by a rigid transform (ECC, OpenCV's
-  ``findTransformECC``) over the pixels the hands leave visible, starting from
-  the previous frame's pose;
+  ``findTransformECC``) starting from the previous frame's pose, over a band
+  round the stretches of outline where the foot's edge shows: visible (not
+  under a tracked hand) and with the foot's colour stopping there. Where the
+  outline runs along skin (a holding hand the hand tracker missed, an arm) or
+  under something laid over the foot, nothing marks where the foot ends, and
+  those stretches would pull the fit onto the skin;
 - the alignment's correlation says how well the foot is seen; the colour model
   adapts slowly to the light while the fit is good.
 
@@ -52,6 +56,15 @@ class FollowConfig:
         adapt: share of the colour model renewed per frame while the fit is good.
         adapt_correlation: the fit needed for the colour model to adapt.
         bins: CIELAB histogram bins (L, a, b).
+        edge_contrast: the alignment uses only the stretches of outline where the
+            foot's edge shows: the foot probability just inside the outline
+            exceeds that just outside by at least this much (0 uses the whole
+            visible template, edge or not).
+        edge_ring_fl: how far inside and outside the outline (FL) the edge is
+            looked for, and the width of the band aligned round it; also how far
+            off a foot's edge may lie and still be found.
+        min_edge_share: when less than this share of the visible outline shows an
+            edge, the foot does not fit where it was (it moved, or is not there).
     """
 
     px_per_fl: float = 80.0
@@ -66,17 +79,29 @@ class FollowConfig:
     adapt: float = 0.02
     adapt_correlation: float = 0.8
     bins: tuple[int, int, int] = (8, 24, 24)
+    edge_contrast: float = 0.3
+    edge_ring_fl: float = 0.06
+    min_edge_share: float = 0.2
 
     def __post_init__(self) -> None:
         if not 20 <= self.px_per_fl <= 400:
             raise ValueError(f"px_per_fl must be 20-400, got {self.px_per_fl}")
         if self.iterations < 1 or min(self.bins) < 2:
             raise ValueError("iterations must be >= 1 and every bin count >= 2")
-        for name in ("min_visible", "min_correlation", "adapt", "adapt_correlation"):
+        for name in (
+            "min_visible",
+            "min_correlation",
+            "adapt",
+            "adapt_correlation",
+            "edge_contrast",
+            "min_edge_share",
+        ):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be within 0-1, got {getattr(self, name)}")
         if self.margin_fl < 0 or self.blur_fl < 0 or self.max_step_fl <= 0 or self.max_turn_deg <= 0:
             raise ValueError("margin_fl, blur_fl must be >= 0; max_step_fl, max_turn_deg > 0")
+        if not 0 < self.edge_ring_fl <= self.margin_fl:
+            raise ValueError(f"edge_ring_fl must be > 0 and within margin_fl, got {self.edge_ring_fl}")
 
 
 _RANGES = [0, 256, 0, 256, 0, 256]
@@ -225,6 +250,11 @@ class FootFollower:
         # The warp maps template pixels to the scaled frame's pixels.
         self._warp = np.array([[1.0, 0.0, x0], [0.0, 1.0, y0]], np.float32)
         self._centre = exact.mean(axis=0) - self._origin
+        # Signed distance to the template's outline, px (positive inside the foot).
+        foot_u8 = self._template_foot.astype(np.uint8)
+        self._sd = cv2.distanceTransform(foot_u8, cv2.DIST_L2, 5) - cv2.distanceTransform(
+            1 - foot_u8, cv2.DIST_L2, 5
+        )
 
     @staticmethod
     def _small(mask: np.ndarray | None, w: int, h: int) -> np.ndarray:
@@ -293,10 +323,16 @@ class FootFollower:
         if visible < cfg.min_visible:
             return FollowResult(self.pose, 0.0, visible, False)
         warp = self._warp.copy()
+        use = valid
+        if cfg.edge_contrast > 0:
+            edges = self._seen_edges(prob, seen)
+            if edges is None:
+                return FollowResult(self.pose, self._correlation(prob, valid, self._warp), visible, False)
+            use = cv2.warpAffine(edges, self._warp, (w, h), flags=cv2.INTER_NEAREST, borderValue=0) & valid
         criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, cfg.iterations, 1e-4)
         try:
             rho, warp = cv2.findTransformECC(
-                self._template, prob, warp, cv2.MOTION_EUCLIDEAN, criteria, valid, 3
+                self._template, prob, warp, cv2.MOTION_EUCLIDEAN, criteria, use, 3
             )
         except cv2.error:
             return FollowResult(self.pose, 0.0, visible, False)
@@ -304,7 +340,10 @@ class FootFollower:
         rho = self._correlation(prob, valid, warp)
         if rho < cfg.min_correlation:
             return FollowResult(self.pose, max(0.0, before), visible, False)
-        if rho < before + cfg.min_gain or not self._plausible_step(warp):
+        gain = rho - before
+        if use is not valid:
+            gain = self._correlation(prob, use, warp) - self._correlation(prob, use, self._warp)
+        if gain < cfg.min_gain or not self._plausible_step(warp):
             # No better than where the foot was (with much of it hidden, the fit
             # slides freely along what is left), or a jump (a hand or an arm
             # pulling the fit): the foot, which moves slowly, stays.
@@ -315,6 +354,33 @@ class FootFollower:
             skin_mask = skin() if callable(skin) else skin
             self._adapt(lab, hands.astype(bool), self._small(skin_mask, w, h))
         return FollowResult(self.pose, rho, visible, True)
+
+    def _seen_edges(self, prob: np.ndarray, seen: np.ndarray) -> np.ndarray | None:
+        """(h, w) uint8 frame pixels near the stretches of outline where the foot's edge shows.
+
+        Where the outline runs along background, the foot's colour stops at it;
+        where it runs along skin the hands tracker missed (a holding hand, an arm)
+        or under something over the foot, it does not, and such a stretch would
+        pull the fit. Only the band round the stretches with an edge is used.
+        None when too little of the visible outline has one (the foot is not there).
+        """
+        cfg = self.config
+        th, tw = self._template.shape
+        p = cv2.warpAffine(prob, self._warp, (tw, th), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
+        ring = max(2.0, cfg.edge_ring_fl * self._fl)
+        sd = self._sd
+        inner = ((sd > 0) & (sd <= ring) & seen).astype(np.float32)
+        outer = ((sd < 0) & (sd >= -ring) & seen).astype(np.float32)
+        sigma = ring
+        wi = cv2.GaussianBlur(inner, (0, 0), sigma)
+        wo = cv2.GaussianBlur(outer, (0, 0), sigma)
+        mi = cv2.GaussianBlur(p * inner, (0, 0), sigma) / np.maximum(wi, 1e-6)
+        mo = cv2.GaussianBlur(p * outer, (0, 0), sigma) / np.maximum(wo, 1e-6)
+        band = (np.abs(sd) <= ring) & seen
+        edge = band & (wi > 0.05) & (wo > 0.05) & (mi - mo >= cfg.edge_contrast)
+        if edge.sum() < cfg.min_edge_share * max(int(band.sum()), 1):
+            return None
+        return edge.astype(np.uint8)
 
     def _correlation(self, prob: np.ndarray, valid: np.ndarray, warp: np.ndarray) -> float:
         """The template's correlation with the probability map under ``warp`` (visible pixels only)."""

@@ -105,6 +105,40 @@ def test_a_still_foot_stays_still_under_a_hand_and_an_arm() -> None:
     assert worst <= MAX_STILL_DRIFT_FL
 
 
+@pytest.mark.parametrize("angle", [0.0, 30.0, -60.0, 150.0])
+def test_a_still_foot_held_by_a_hand_the_tracker_missed_does_not_slide_onto_it(angle: float) -> None:
+    """Skin cupping the heel, no tracked hand on it, while a tracked hand hides the front: no sliding.
+
+    Nothing marks where the heel ends against the holding hand, so that stretch
+    of outline must not pull the foot back onto the hand.
+    """
+    heel, toe = placement(SIZE, angle, 0.62, 0.0, -0.04)
+    fl = float(np.hypot(*(toe - heel)))
+    base = draw_foot(SIZE, heel, toe, LATERAL)
+    follower = FootFollower(base, _outline(base), fl, np.zeros(base.shape[:2], bool))
+    skin = tuple(int(c) for c in base[int((heel[1] + toe[1]) / 2), int((heel[0] + toe[0]) / 2)])
+    axis = (toe - heel) / fl
+    side = np.array([-axis[1], axis[0]])
+    cup = heel - axis * 0.06 * fl
+    tilt = float(np.degrees(np.arctan2(side[1], side[0])))
+    worst = 0.0
+    for i in range(40):
+        image = base.copy()
+        cv2.ellipse(image, _ipt(cup), (round(0.2 * fl), round(0.1 * fl)), tilt, 0, 360, skin, -1)
+        across = to_px(np.array([[0.72, 0.5 + 0.2 * np.sin(i / 3)]]), heel, toe, LATERAL)[0]
+        wrist = across + side * 0.35 * fl
+        hand = hand_on(wrist, -side, 0.3 * fl)
+        hands = make_hands([hand], SIZE)
+        cv2.fillPoly(image, [cv2.convexHull(np.round(hand).astype(np.int32))], skin)
+        fit = follower.follow(image, hand_regions(hands, SIZE), hand_skin(hands, SIZE))
+        worst = max(worst, _error_fl(fit.pose, (heel, toe), (heel, toe)))
+    assert worst <= MAX_STILL_DRIFT_FL
+
+
+def _ipt(p: np.ndarray) -> tuple[int, int]:
+    return round(float(p[0])), round(float(p[1]))
+
+
 def test_tracker_looks_again_when_the_foot_is_moved() -> None:
     config = FootConfig(view="sole", cues=("bgr",), relocate_after_s=0.5)
     tracker = FootTracker(config)
