@@ -306,6 +306,7 @@ def find_glides(track: ContactTrack, config: StrokeConfig) -> list[GlideRun]:
     dt = float(np.median(np.diff(t)))
     runs: list[GlideRun] = []
     for i, j in _sign_runs(sign, max_gap=max(1, round(0.3 / max(dt, 1e-3)))):
+        i, j = _without_creeps(sign, palm[:, 0], i, j, config.press_drift_fl)
         # Dips are looked for at a finer time scale the faster the hand goes: a
         # quick glide flowing into a move the same way slows down only briefly,
         # while a slow glide's speed must be averaged longer to rise above jitter.
@@ -381,6 +382,25 @@ def _sign_runs(sign: np.ndarray, max_gap: int) -> list[tuple[int, int]]:
             out.append((i, j))
         i = j
     return out
+
+
+def _without_creeps(
+    sign: np.ndarray, along: np.ndarray, i: int, j: int, min_travel: float
+) -> tuple[int, int]:
+    """The run ``i:j`` without the bits of motion at either end that a pause parts from the rest.
+
+    A hand resting before or after a stroke creeps a little (the tracked point
+    jitters, the foot's pose settles), and a creep a short pause away is
+    bridged into the stroke's run (:func:`_sign_runs`). A bit of motion that
+    travels less than ``min_travel`` is such a creep; dropped, it no longer
+    adds its pause to the stroke.
+    """
+    pieces = [(i + a, i + b) for a, b in _runs(sign[i:j] == sign[i])]
+    while len(pieces) > 1 and abs(along[pieces[0][1] - 1] - along[pieces[0][0]]) < min_travel:
+        pieces.pop(0)
+    while len(pieces) > 1 and abs(along[pieces[-1][1] - 1] - along[pieces[-1][0]]) < min_travel:
+        pieces.pop()
+    return pieces[0][0], pieces[-1][1]
 
 
 def _split_at_dips(speed: np.ndarray, ratio: float) -> list[tuple[int, int]]:

@@ -61,6 +61,22 @@ def test_a_repositioning_move_is_no_glide() -> None:
     assert offline(tr.absent(0.5), tr.move(1.0, (0.15, 0.4), (0.75, 0.4)), tr.absent(0.5)) == []
 
 
+@pytest.mark.parametrize("speed", [0.5, 0.9, 1.2])
+def test_a_glide_after_the_resting_hand_creeps_begins_with_the_glide(speed: float) -> None:
+    # The hand rests, creeps 0.01 FL (the foot's pose settling moves the contact too),
+    # rests 0.15 s more and glides toe to heel: the creep is not part of the glide.
+    strokes = offline(
+        tr.absent(0.5),
+        tr.press(0.5, (0.76, 0.4)),
+        tr.move(0.3, (0.76, 0.4), (0.75, 0.4)),
+        tr.press(0.15, (0.75, 0.4)),
+        tr.glide(speed, u0=0.75, u1=0.05),
+        tr.absent(0.5),
+    )
+    assert [s.type for s in strokes] == ["glide"]
+    assert strokes[0].start_s == pytest.approx(1.45, abs=0.15)
+
+
 def test_glide_speed_is_the_pace_not_travel_over_duration() -> None:
     # A glide that pauses at each end: the pauses do not slow it down.
     strokes = offline(tr.press(0.3, (0.1, 0.4)), tr.glide(0.25, u0=0.1, u1=0.7), tr.press(0.3, (0.7, 0.4)))
