@@ -101,6 +101,12 @@ class FootConfig:
             contrast round the toes to that across the back: 0.7 is about half
             the toes' contrast), a hand or the leg hides the heel's back and the
             heel is put at ``sole_length_per_width`` whatever the outline's length.
+        heel_may_continue: when the back of the outline runs across skin by more
+            than this (same measure; 0: the back's contrast is below the toes'),
+            a hand or the leg may lengthen the heel: a sole whose length is off
+            ``sole_length_per_width`` by more than ``sole_doubtful_slack`` widths
+            is taken to have one, and its heel is moved.
+        sole_doubtful_slack: see ``heel_may_continue``.
         heel_cap_fl: the heel point is the middle of the outline's rearmost
             stretch this deep (FL), so a heel cut square (by a hand, a shadow
             or the picture's edge) is not put at one of its corners.
@@ -168,6 +174,8 @@ class FootConfig:
     heel_cap_fl: float = 0.03
     heel_sides_u: tuple[float, float] = (0.08, 0.2)
     heel_continues: float = 0.7
+    heel_may_continue: float = 0.0
+    sole_doubtful_slack: float = 0.1
     sole_min_length_per_width: float = 2.3
     sole_max_length_per_width: float = 2.7
     outline_points: int = 128
@@ -218,6 +226,8 @@ class FootConfig:
             raise ValueError(
                 "need 1.5 <= sole_min_length_per_width <= sole_length_per_width <= sole_max... <= 5"
             )
+        if self.heel_may_continue > self.heel_continues or self.sole_doubtful_slack <= 0:
+            raise ValueError("need heel_may_continue <= heel_continues and sole_doubtful_slack > 0")
         if not 1.0 <= self.min_elongation < self.max_elongation:
             raise ValueError("need 1 <= min_elongation < max_elongation")
         if self.outline_points < 16 or self.profile_bins < 5:
@@ -1067,7 +1077,12 @@ def _rear_continues(image: np.ndarray, contour: np.ndarray, heel: np.ndarray, to
 
 
 def _complete_heel(
-    outline: np.ndarray, heel: np.ndarray, toe: np.ndarray, cfg: FootConfig, hidden: bool = False
+    outline: np.ndarray,
+    heel: np.ndarray,
+    toe: np.ndarray,
+    cfg: FootConfig,
+    hidden: bool = False,
+    doubtful: bool = False,
 ) -> np.ndarray:
     """Puts the heel back where a sole of this width has it, when the outline disagrees.
 
@@ -1085,12 +1100,19 @@ def _complete_heel(
         hidden: the back of the outline is not the heel's (a hand or the leg
             borders it): the heel goes where the ratio puts it even when the
             outline's length is plausible.
+        doubtful: the back of the outline may not be the heel's (skin may go
+            on behind it): only a length within ``sole_doubtful_slack`` of the
+            usual ratio is plausible.
     """
     fmap = FootMap.from_outline(outline, heel, toe, 1, bins=21)
     width = float((fmap.lateral - fmap.medial)[fmap.u_table >= 0.4].max())
     if width <= 0:
         return heel
-    if not hidden and cfg.sole_min_length_per_width <= 1.0 / width <= cfg.sole_max_length_per_width:
+    lo, hi = cfg.sole_min_length_per_width, cfg.sole_max_length_per_width
+    if doubtful:
+        lo = max(lo, cfg.sole_length_per_width - cfg.sole_doubtful_slack)
+        hi = min(hi, cfg.sole_length_per_width + cfg.sole_doubtful_slack)
+    if not hidden and lo <= 1.0 / width <= hi:
         return heel
     fl = fmap.length_px * width * cfg.sole_length_per_width
     # The heel's middle lies on the midline of the arch region, extended back.
@@ -1283,9 +1305,12 @@ def measure_foot(
     # heel goes on under them and the ratio puts it where it is under there.
     if not _forefoot_hidden(outline, heel, toe, occluded):
         hidden = _heel_hidden(outline, heel, toe, occluded)
+        doubtful = False
         if not hidden and image is not None:
-            hidden = _rear_continues(image, contour_f, heel, toe) > cfg.heel_continues
-        completed = _complete_heel(outline, heel, toe, cfg, hidden)
+            rear = _rear_continues(image, contour_f, heel, toe)
+            hidden = rear > cfg.heel_continues
+            doubtful = rear > cfg.heel_may_continue
+        completed = _complete_heel(outline, heel, toe, cfg, hidden, doubtful)
         if completed is not heel:
             # The long axis runs from the heel: with the heel put back, the
             # level of the toe tip is read along the new axis.

@@ -87,11 +87,26 @@ class DrawnSole:
     s: np.ndarray
 
 
-def drawn_sole(angle_deg: float, lateral_sign: int, size: tuple[int, int] = (480, 360)) -> DrawnSole:
-    """A sole 0.7 of the picture long, in the middle, turned by ``angle_deg``."""
+def drawn_sole(
+    angle_deg: float, lateral_sign: int, size: tuple[int, int] = (480, 360), length_scale: float = 1.0
+) -> DrawnSole:
+    """A sole 0.7 of the picture long, in the middle, turned by ``angle_deg``.
+
+    ``length_scale`` squeezes (below 1) or stretches the picture along the
+    foot's axis, its width kept: the drawn sole is 2.59 ball widths long.
+    """
     heel, toe = placement(size, angle_deg, 0.7, 0.0, 0.0)
     picture = draw_foot(size, heel, toe, lateral_sign)
-    mask = np.abs(picture.astype(np.int32) - backdrop(size).astype(np.int32)).sum(axis=2) > 40
+    floor = backdrop(size)
+    if length_scale != 1.0:
+        axis = (toe - heel) / float(np.hypot(*(toe - heel)))
+        squeeze = np.eye(2) + (length_scale - 1.0) * np.outer(axis, axis)
+        centre = (heel + toe) / 2
+        m = np.hstack([squeeze, (centre - squeeze @ centre)[:, None]]).astype(np.float32)
+        picture = cv2.warpAffine(picture, m, size, borderMode=cv2.BORDER_REFLECT)
+        floor = cv2.warpAffine(floor, m, size, borderMode=cv2.BORDER_REFLECT)
+        heel, toe = squeeze @ (heel - centre) + centre, squeeze @ (toe - centre) + centre
+    mask = np.abs(picture.astype(np.int32) - floor.astype(np.int32)).sum(axis=2) > 40
     a, s = pixel_frame(size, heel, toe, lateral_sign)
     return DrawnSole(picture, mask, heel, toe, float(np.hypot(*(toe - heel))), a, s)
 
