@@ -356,7 +356,7 @@ class FootFollower:
         return FollowResult(self.pose, rho, visible, True)
 
     def _seen_edges(self, prob: np.ndarray, seen: np.ndarray) -> np.ndarray | None:
-        """(h, w) uint8 frame pixels near the stretches of outline where the foot's edge shows.
+        """(th, tw) uint8 template pixels near the stretches of outline where the foot's edge shows.
 
         Where the outline runs along background, the foot's colour stops at it;
         where it runs along skin the hands tracker missed (a holding hand, an arm)
@@ -371,11 +371,11 @@ class FootFollower:
         sd = self._sd
         inner = ((sd > 0) & (sd <= ring) & seen).astype(np.float32)
         outer = ((sd < 0) & (sd >= -ring) & seen).astype(np.float32)
-        sigma = ring
-        wi = cv2.GaussianBlur(inner, (0, 0), sigma)
-        wo = cv2.GaussianBlur(outer, (0, 0), sigma)
-        mi = cv2.GaussianBlur(p * inner, (0, 0), sigma) / np.maximum(wi, 1e-6)
-        mo = cv2.GaussianBlur(p * outer, (0, 0), sigma) / np.maximum(wo, 1e-6)
+        # Local means of the probability just inside and just outside, over a ring's width along the outline.
+        wi = cv2.GaussianBlur(inner, (0, 0), ring)
+        wo = cv2.GaussianBlur(outer, (0, 0), ring)
+        mi = cv2.GaussianBlur(p * inner, (0, 0), ring) / np.maximum(wi, 1e-6)
+        mo = cv2.GaussianBlur(p * outer, (0, 0), ring) / np.maximum(wo, 1e-6)
         band = (np.abs(sd) <= ring) & seen
         edge = band & (wi > 0.05) & (wo > 0.05) & (mi - mo >= cfg.edge_contrast)
         if edge.sum() < cfg.min_edge_share * max(int(band.sum()), 1):

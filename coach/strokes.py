@@ -30,7 +30,7 @@ import numpy as np
 from coach.contact import POINTS, Contact
 from coach.motion import Oscillation, detrend, max_drift, oscillation, path_length, smooth
 from coach.session import Stroke
-from coach.vocabulary import zone_of
+from coach.vocabulary import GLIDE_MIN_FL, PRESS_MIN_S, zone_of
 
 _T, _P = POINTS.index("thumb"), POINTS.index("palm")
 # Which of the hand's points a stroke is done with (its zone and contact).
@@ -96,9 +96,9 @@ class StrokeConfig:
     live_window_s: float = 1.0
     min_present_share: float = 0.6
     press_drift_fl: float = 0.03
-    press_min_s: float = 1.0
+    press_min_s: float = PRESS_MIN_S
     press_gap_s: float = 0.8
-    glide_min_travel_fl: float = 0.3
+    glide_min_travel_fl: float = GLIDE_MIN_FL
     glide_min_straightness: float = 0.7
     glide_min_speed_fl_s: float = 0.02
     glide_max_surge: float = 1.3
