@@ -149,14 +149,14 @@ def draw_foot(
     for s, tip, r in _TOES:
         c = to_px(np.array([[tip - r, s]]), heel, toe, lateral_sign)[0]
         root = to_px(np.array([[0.76, s - 0.01]]), heel, toe, lateral_sign)[0]
-        cv2.line(mask, _pt(root), _pt(c), 255, max(1, round(2 * r * fl)), cv2.LINE_AA)
-        cv2.circle(mask, _pt(c), max(1, round(r * fl)), 255, -1, cv2.LINE_AA)
+        cv2.line(mask, pixel(root), pixel(c), 255, max(1, round(2 * r * fl)), cv2.LINE_AA)
+        cv2.circle(mask, pixel(c), max(1, round(r * fl)), 255, -1, cv2.LINE_AA)
     # Toe gaps: a thin dark line between neighbouring toes keeps them apart.
     for (s0, t0, r0), (s1, t1, r1) in itertools.pairwise(_TOES):
         gap_s = (s0 + r0 + s1 - r1) / 2
         p0 = to_px(np.array([[0.80, gap_s]]), heel, toe, lateral_sign)[0]
         p1 = to_px(np.array([[min(t0, t1), gap_s]]), heel, toe, lateral_sign)[0]
-        cv2.line(mask, _pt(p0), _pt(p1), 0, max(1, round(0.008 * fl)), cv2.LINE_AA)
+        cv2.line(mask, pixel(p0), pixel(p1), 0, max(1, round(0.008 * fl)), cv2.LINE_AA)
     alpha = cv2.GaussianBlur(mask.astype(np.float32) / 255.0, (3, 3), 0)
     shade = cv2.GaussianBlur(alpha, (0, 0), max(1.0, 0.04 * fl))
     skin = np.array([150, 170, 215], np.float32) * (0.75 + 0.3 * shade)[..., None]
@@ -166,7 +166,8 @@ def draw_foot(
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def _pt(p: np.ndarray) -> tuple[int, int]:
+def pixel(p: np.ndarray) -> tuple[int, int]:
+    """A point rounded to the pixel that OpenCV's drawing functions take."""
     return round(float(p[0])), round(float(p[1]))
 
 

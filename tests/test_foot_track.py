@@ -16,6 +16,7 @@ from tests.foot_pictures import (
     foot_frame_outline,
     hand_on,
     make_hands,
+    pixel,
     placement,
     to_px,
 )
@@ -124,7 +125,7 @@ def test_a_still_foot_held_by_a_hand_the_tracker_missed_does_not_slide_onto_it(a
     worst = 0.0
     for i in range(40):
         image = base.copy()
-        cv2.ellipse(image, _ipt(cup), (round(0.2 * fl), round(0.1 * fl)), tilt, 0, 360, skin, -1)
+        cv2.ellipse(image, pixel(cup), (round(0.2 * fl), round(0.1 * fl)), tilt, 0, 360, skin, -1)
         across = to_px(np.array([[0.72, 0.5 + 0.2 * np.sin(i / 3)]]), heel, toe, LATERAL)[0]
         wrist = across + side * 0.35 * fl
         hand = hand_on(wrist, -side, 0.3 * fl)
@@ -133,10 +134,6 @@ def test_a_still_foot_held_by_a_hand_the_tracker_missed_does_not_slide_onto_it(a
         fit = follower.follow(image, hand_regions(hands, SIZE), hand_skin(hands, SIZE))
         worst = max(worst, _error_fl(fit.pose, (heel, toe), (heel, toe)))
     assert worst <= MAX_STILL_DRIFT_FL
-
-
-def _ipt(p: np.ndarray) -> tuple[int, int]:
-    return round(float(p[0])), round(float(p[1]))
 
 
 def test_tracker_looks_again_when_the_foot_is_moved() -> None:
