@@ -92,6 +92,12 @@ class ContactConfig:
             alone makes a still palm seem to move at about 0.06 FL/s (over
             0.2 s steps, 0.01-0.02), more than a slow glide's jitter-free
             difference from a holding hand.
+        switch_s: a hand takes over from a working hand that was chosen for
+            moving (or that moved alone on the foot) only after it has moved
+            faster than still for this long: the jitter of a hand the tracker
+            sees poorly (half hidden while it holds the heel) reads as
+            0.02-0.13 FL/s in bursts, more than a working thumb settling into
+            a press.
     """
 
     margin_fl: float = 0.08
@@ -99,6 +105,7 @@ class ContactConfig:
     still_ratio: float = 0.6
     still_speed_fl_s: float = 0.05
     motion_step_s: float = 0.2
+    switch_s: float = 0.5
 
     def __post_init__(self) -> None:
         if not 0 <= self.margin_fl <= 0.5:
@@ -107,6 +114,8 @@ class ContactConfig:
             raise ValueError("motion_window_s must be > 0 and still_ratio within (0, 1]")
         if not 0 <= self.motion_step_s < self.motion_window_s:
             raise ValueError("motion_step_s must be >= 0 and shorter than motion_window_s")
+        if self.switch_s < 0:
+            raise ValueError("switch_s must be >= 0")
 
 
 def points_px(xy: np.ndarray) -> np.ndarray:
@@ -143,6 +152,8 @@ class ContactTracker:
     def reset(self) -> None:
         self._history: dict[int, list[tuple[float, np.ndarray]]] = {}
         self._working_id = -1
+        self._moving_since: dict[int, float] = {}  # hand id: since when it has moved faster than still
+        self._earned = False  # the working hand was chosen for moving
 
     def _motion(self, hand_id: int, t_s: float, palm_fl: np.ndarray) -> float:
         """Mean speed of a hand's palm over the recent window, foot lengths per second.
@@ -187,27 +198,44 @@ class ContactTracker:
         t_s = t_ms / 1000.0
         motion = np.array([self._motion(int(hands.ids[i]), t_s, fl[i, 2]) for i in range(len(hands))])
         self._forget({int(i) for i in hands.ids})
+        for i in range(len(hands)):
+            if motion[i] > self.config.still_speed_fl_s:
+                self._moving_since.setdefault(int(hands.ids[i]), t_s)
+            else:
+                self._moving_since.pop(int(hands.ids[i]), None)
         candidates = np.flatnonzero(on_foot)
         if len(candidates) == 0:
             return Contact.empty(t_ms)
         if len(candidates) == 1:
             k = int(candidates[0])
+            same = int(hands.ids[k]) == self._working_id
+            self._earned = self._kept_moving(int(hands.ids[k]), t_s) or (self._earned and same)
         else:
             order = candidates[np.argsort(-motion[candidates])]
             first, second = int(order[0]), int(order[1])
             previous = [int(i) for i in candidates if int(hands.ids[i]) == self._working_id]
             moving = motion[first] > self.config.still_speed_fl_s
             if moving and motion[second] < self.config.still_ratio * motion[first]:
-                k = first  # one hand moves, the other holds: the moving one works
+                # One hand moves, the other holds: the moving one works, once it has moved for long enough.
+                too_soon = not self._kept_moving(int(hands.ids[first]), t_s)
+                k = previous[0] if previous and previous[0] != first and self._earned and too_soon else first
+                self._earned = True
             elif previous:
                 k = previous[0]  # both alike (both still in a press): the hand that was working goes on
             else:
                 # Both move alike and neither was working: the hand with more of its points on the foot.
                 k = first if inside[first].sum() >= inside[second].sum() else second
+                self._earned = False
         self._working_id = int(hands.ids[k])
         return Contact(t_ms, True, uv[k], fl[k], int(hands.ids[k]), holding=len(candidates) > 1)
+
+    def _kept_moving(self, hand_id: int, t_s: float) -> bool:
+        """Whether a hand has moved faster than still for at least ``switch_s``."""
+        since = self._moving_since.get(hand_id)
+        return since is not None and t_s - since >= self.config.switch_s - 1e-6
 
     def _forget(self, keep: set[int]) -> None:
         for hand_id in list(self._history):
             if hand_id not in keep:
                 del self._history[hand_id]
+                self._moving_since.pop(hand_id, None)

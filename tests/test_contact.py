@@ -114,3 +114,44 @@ def test_config_is_checked() -> None:
         ContactConfig(margin_fl=-0.1)
     with pytest.raises(ValueError):
         ContactConfig(motion_step_s=0.6)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_holding_hand_that_jitters_in_bursts_does_not_take_over_a_press(seed: int) -> None:
+    # Hand 1 glides in, slows down and presses. The tracker sees the holding hand
+    # poorly (half hidden round the heel): its landmarks jump by up to 1 px (0.01 FL,
+    # the size of such jumps on rendered sessions) every few frames, which reads as
+    # 0.02-0.1 FL/s in bursts, more than the pressing thumb's stillness.
+    tracker = ContactTracker()
+    rng = np.random.default_rng(seed)
+    x, hold = 30.0, np.zeros(2)
+    chosen = set()
+    for i in range(100):
+        x += 2.0 if i < 20 else max(0.0, 2.0 - 0.3 * (i - 20))
+        if rng.random() < 0.35:
+            hold = rng.uniform(-1.0, 1.0, size=2)
+        press = rng.normal(0, 0.2, size=2)
+        h = hands((10 + hold[0], hold[1]), (x + press[0], 5 + press[1]), t_ms=33 * i)
+        contact = tracker.update(h, FOOT, 33 * i)
+        if i >= 20:  # hand 1 has been seen gliding
+            chosen.add(contact.hand_id)
+    assert chosen == {1}
+
+
+def test_a_working_hand_lost_for_a_moment_takes_over_again_as_it_moves() -> None:
+    # Hand 1 kneads (swinging 0.1 FL at 1 Hz); the tracker loses it for a tenth of a
+    # second, when only the holding hand is on the foot, and finds it again under a
+    # new track id. The still holding hand was never chosen for moving, so the
+    # kneading hand works again as soon as its movement is measured.
+    tracker = ContactTracker()
+    chosen = []
+    for i in range(90):
+        x = 50 + 5 * np.sin(2 * np.pi * i / 30)
+        h = hands((10, 0), (x, 5), t_ms=33 * i)
+        if 30 <= i < 33:
+            h = hands((10, 0), t_ms=33 * i)
+        elif i >= 33:
+            h = dataclasses.replace(h, ids=np.array([0, 2], np.int32))
+        chosen.append(tracker.update(h, FOOT, 33 * i).hand_id)
+    # 0.4 s to measure the found hand's speed (two 0.2 s steps), then it works.
+    assert all(c == 2 for c in chosen[33 + 14 :])
