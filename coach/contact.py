@@ -153,7 +153,7 @@ class ContactTracker:
         self._history: dict[int, list[tuple[float, np.ndarray]]] = {}
         self._working_id = -1
         self._moving_since: dict[int, float] = {}  # hand id: since when it has moved faster than still
-        self._earned = False  # the working hand was chosen for moving
+        self._earned = False  # the working hand was chosen for moving, or kept moving alone on the foot
 
     def _motion(self, hand_id: int, t_s: float, palm_fl: np.ndarray) -> float:
         """Mean speed of a hand's palm over the recent window, foot lengths per second.
