@@ -96,8 +96,12 @@ class ContactConfig:
             moving (or that moved alone on the foot) only after it has moved
             faster than still for this long: the jitter of a hand the tracker
             sees poorly (half hidden while it holds the heel) reads as
-            0.02-0.13 FL/s in bursts, more than a working thumb settling into
-            a press.
+            0.02-0.16 FL/s, in bursts or for seconds, more than a working
+            thumb settling into a press.
+        switch_extent_fl: and only when its palm, averaged over each third of
+            the motion window, has spanned this far: a palm jittering 0.01 FL
+            frame to frame spans a median 0.009 FL averaged so (0.02 in one
+            window of a hundred).
     """
 
     margin_fl: float = 0.08
@@ -106,6 +110,7 @@ class ContactConfig:
     still_speed_fl_s: float = 0.05
     motion_step_s: float = 0.2
     switch_s: float = 0.5
+    switch_extent_fl: float = 0.03
 
     def __post_init__(self) -> None:
         if not 0 <= self.margin_fl <= 0.5:
@@ -114,8 +119,8 @@ class ContactConfig:
             raise ValueError("motion_window_s must be > 0 and still_ratio within (0, 1]")
         if not 0 <= self.motion_step_s < self.motion_window_s:
             raise ValueError("motion_step_s must be >= 0 and shorter than motion_window_s")
-        if self.switch_s < 0:
-            raise ValueError("switch_s must be >= 0")
+        if self.switch_s < 0 or self.switch_extent_fl < 0:
+            raise ValueError("switch_s and switch_extent_fl must be >= 0")
 
 
 def points_px(xy: np.ndarray) -> np.ndarray:
@@ -230,9 +235,22 @@ class ContactTracker:
         return Contact(t_ms, True, uv[k], fl[k], int(hands.ids[k]), holding=len(candidates) > 1)
 
     def _kept_moving(self, hand_id: int, t_s: float) -> bool:
-        """Whether a hand has moved faster than still for at least ``switch_s``."""
+        """Whether a hand has moved faster than still for ``switch_s`` and further than jitter.
+
+        Its palm, averaged over each third of the motion window (the tracker's
+        jitter averages out, a movement does not), has spanned at least
+        ``switch_extent_fl``.
+        """
         since = self._moving_since.get(hand_id)
-        return since is not None and t_s - since >= self.config.switch_s - 1e-6
+        if since is None or t_s - since < self.config.switch_s - 1e-6:
+            return False
+        track = self._history.get(hand_id, [])
+        ts = np.array([t for t, _ in track])
+        pts = np.array([p for _, p in track])
+        thirds = np.minimum(((ts - ts[0]) / max(ts[-1] - ts[0], 1e-6) * 3).astype(int), 2)
+        means = np.array([pts[thirds == k].mean(axis=0) for k in np.unique(thirds)])
+        extent = np.linalg.norm(means[:, None] - means[None], axis=-1).max()
+        return bool(extent >= self.config.switch_extent_fl)
 
     def _forget(self, keep: set[int]) -> None:
         for hand_id in list(self._history):

@@ -155,3 +155,36 @@ def test_a_working_hand_lost_for_a_moment_takes_over_again_as_it_moves() -> None
         chosen.append(tracker.update(h, FOOT, 33 * i).hand_id)
     # 0.4 s to measure the found hand's speed (two 0.2 s steps), then it works.
     assert all(c == 2 for c in chosen[33 + 14 :])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_holding_hand_that_jitters_for_seconds_does_not_take_over_a_press(seed: int) -> None:
+    # The tracker jitters the holding hand's palm by 1 px (0.01 FL) frame to frame,
+    # for the whole press (as on rendered session 3012): its speed reads 0.1 FL/s
+    # and more, second after second, but its palm goes nowhere.
+    tracker = ContactTracker()
+    rng = np.random.default_rng(seed)
+    x = 30.0
+    chosen = set()
+    for i in range(100):
+        x += 2.0 if i < 20 else max(0.0, 2.0 - 0.3 * (i - 20))
+        hold, press = rng.normal(0, 1.0, size=2), rng.normal(0, 0.2, size=2)
+        h = hands((10 + hold[0], hold[1]), (x + press[0], 5 + press[1]), t_ms=33 * i)
+        contact = tracker.update(h, FOOT, 33 * i)
+        if i >= 20:
+            chosen.add(contact.hand_id)
+    assert chosen == {1}
+
+
+def test_a_hand_that_starts_circles_takes_over_from_one_that_stopped() -> None:
+    # Hand 0 glides, then stops; hand 1, till then still, draws circles 0.06 FL
+    # across at 1.5 Hz (its palm with its thumb): within a second it works.
+    tracker = ContactTracker()
+    chosen = []
+    for i in range(120):
+        glide_x = 20 + 2 * min(i, 30)
+        phase = 2 * np.pi * 1.5 * max(0, i - 45) / 30
+        circle = (60 + 3 * np.cos(phase), 8 + 3 * np.sin(phase)) if i >= 45 else (63, 8)
+        chosen.append(tracker.update(hands((glide_x, -5), circle, t_ms=33 * i), FOOT, 33 * i).hand_id)
+    assert chosen[40] == 0
+    assert all(c == 1 for c in chosen[45 + 30 :])
