@@ -214,7 +214,7 @@ class ContactTracker:
         if len(candidates) == 1:
             k = int(candidates[0])
             same = int(hands.ids[k]) == self._working_id
-            self._earned = self._kept_moving(int(hands.ids[k]), t_s) or (self._earned and same)
+            self._earned = (self._earned and same) or self._kept_moving(int(hands.ids[k]), t_s)
         else:
             order = candidates[np.argsort(-motion[candidates])]
             first, second = int(order[0]), int(order[1])
@@ -222,8 +222,8 @@ class ContactTracker:
             moving = motion[first] > self.config.still_speed_fl_s
             if moving and motion[second] < self.config.still_ratio * motion[first]:
                 # One hand moves, the other holds: the moving one works, once it has moved for long enough.
-                too_soon = not self._kept_moving(int(hands.ids[first]), t_s)
-                k = previous[0] if previous and previous[0] != first and self._earned and too_soon else first
+                challenged = bool(previous) and previous[0] != first and self._earned
+                k = previous[0] if challenged and not self._kept_moving(int(hands.ids[first]), t_s) else first
                 self._earned = True
             elif previous:
                 k = previous[0]  # both alike (both still in a press): the hand that was working goes on

@@ -114,6 +114,10 @@ def test_config_is_checked() -> None:
         ContactConfig(margin_fl=-0.1)
     with pytest.raises(ValueError):
         ContactConfig(motion_step_s=0.6)
+    with pytest.raises(ValueError):
+        ContactConfig(switch_s=-0.1)
+    with pytest.raises(ValueError):
+        ContactConfig(switch_extent_fl=-0.01)
 
 
 @pytest.mark.parametrize("seed", range(8))
