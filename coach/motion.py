@@ -157,3 +157,16 @@ def smooth(t: np.ndarray, x: np.ndarray, seconds: float) -> np.ndarray:
     pad = k // 2
     padded = np.pad(x, ((pad, k - 1 - pad), (0, 0)), mode="edge")
     return np.stack([np.convolve(padded[:, j], kernel, mode="valid") for j in range(x.shape[1])], axis=1)
+
+
+def running_median(t: np.ndarray, x: np.ndarray, seconds: float) -> np.ndarray:
+    """Centred running median over ``seconds`` (by time), per column; (n, d) in, (n, d) out.
+
+    Unlike a moving average it ignores a point that jumps back and forth about
+    where it is, while a point that moves follows with half the window's delay.
+    """
+    if len(t) < 3 or seconds <= 0:
+        return x.copy()
+    lo = np.searchsorted(t, t - seconds / 2)
+    hi = np.searchsorted(t, t + seconds / 2, side="right")
+    return np.array([np.median(x[a:b], axis=0) for a, b in zip(lo, hi, strict=True)])

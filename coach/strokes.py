@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from coach.contact import POINTS, Contact
-from coach.motion import Oscillation, detrend, max_drift, oscillation, path_length, smooth
+from coach.motion import Oscillation, detrend, max_drift, oscillation, path_length, running_median, smooth
 from coach.session import Stroke
 from coach.vocabulary import GLIDE_MIN_FL, PRESS_MIN_S, zone_of
 
@@ -90,6 +90,9 @@ class StrokeConfig:
         slip_min_fl, slip_speed_fl_s: a leap of the palm at least this long and
             this fast between two frames is the tracked hand slipping to another.
         slip_max_s: the longest slip that is bridged (it must leap back within this time).
+        thumb_median_s: a press's stillness is judged on the thumb tip's running
+            median over this time: the tracked tip of a flexed thumb jumps back
+            and forth along the thumb while the hand holds still.
     """
 
     window_s: float = 3.2
@@ -121,6 +124,7 @@ class StrokeConfig:
     slip_min_fl: float = 0.1
     slip_speed_fl_s: float = 4.0
     slip_max_s: float = 1.5
+    thumb_median_s: float = 0.6
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -209,7 +213,6 @@ def classify_window(
     if len(t) < 4:
         return WindowVerdict(None, 0.0)
     thumb, palm = fl[:, _T], fl[:, _P]
-    drift = max_drift(thumb)
     span = float(t[-1] - t[0])
     osc_p = oscillation(t, palm)
     across = _across_share(t, palm)
@@ -223,8 +226,13 @@ def classify_window(
     # foot further than a press drifts kneads, however still the thumb (it may
     # be the pivot). The size keeps a held palm's jitter from passing for a knead.
     rocking = kneading and osc_p.amplitude_fl >= config.press_drift_fl
-    if drift < config.press_drift_fl and max_drift(palm) < config.press_drift_fl and not rocking:
-        return WindowVerdict("press", 1.0 - 0.5 * drift / config.press_drift_fl)
+    if max_drift(palm) < config.press_drift_fl and not rocking:
+        # The thumb tip's drift is that of its running median unless it goes round (see find_presses).
+        drift = max_drift(thumb)
+        if drift >= config.press_drift_fl and not _round(t, thumb, config):
+            drift = max_drift(running_median(t, thumb, config.thumb_median_s))
+        if drift < config.press_drift_fl:
+            return WindowVerdict("press", 1.0 - 0.5 * drift / config.press_drift_fl)
     if kneading and np.median(uv[:, _P, 0]) < config.toe_min_u:
         # The palm works across the ball (or further back) while the thumb may rest on the toes.
         return WindowVerdict("knead", 0.5 + 0.25 * osc_p.strength + 0.25 * across, osc_p)
@@ -253,6 +261,13 @@ def classify_window(
     if kneading:
         return WindowVerdict("knead", 0.5 + 0.25 * osc_p.strength + 0.25 * across, osc_p)
     return WindowVerdict(None, 0.5)
+
+
+def _round(t: np.ndarray, pts: np.ndarray, config: StrokeConfig) -> bool:
+    """The points go round: a strong, round oscillation (quick circles, which a running median erases)."""
+    osc = oscillation(t, pts)
+    strong = osc.strength >= config.cyclic_min_strength
+    return strong and abs(osc.circularity) >= config.circle_min_circularity
 
 
 def _repeats(pts: np.ndarray, osc: Oscillation, span: float, min_cycles: float, config: StrokeConfig) -> bool:
@@ -498,13 +513,21 @@ def _pace_cut(speed: np.ndarray, min_len: int, ratio: float) -> tuple[int, bool]
 def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, int]]:
     """Stretches where the thumb holds one spot: within ``press_drift_fl`` for ``press_min_s`` or more.
 
-    A moment is still when the thumb stays within the drift limit over the
-    half second around it; still moments are joined into stretches, and a
-    stretch is a press when it is long enough and its path stays within the
-    limit of its centre. Still stretches at the same spot less than
-    ``press_gap_s`` apart, the thumb tip leaping away between them, are
-    joined: a thumb tip the tracker misplaces for a few frames does not end a
-    press.
+    A moment is still when the palm and the thumb stay within the drift limit
+    over the half second around it; still moments are joined into stretches,
+    and a stretch is a press when it is long enough and its path stays within
+    the limit of its centre.
+
+    The thumb tip is taken as its running median over ``thumb_median_s``: the
+    tracked tip of a thumb pressed into the foot, flexed, jumps back and forth
+    along the thumb by a few hundredths of a foot length from frame to frame
+    while the palm holds to a hundredth. A median also erases quick circles
+    (over a whole turn it is the circle's centre), so a thumb whose raw path
+    goes round is judged on that path.
+
+    Still stretches at the same spot less than ``press_gap_s`` apart, the
+    thumb tip leaping away between them, are joined: a thumb tip the tracker
+    misplaces for a few frames does not end a press.
 
     Args:
         track: a stretch where the hand is present throughout.
@@ -517,22 +540,27 @@ def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, i
     if n < 3:
         return []
     t = track.t_s
-    thumb = smooth(t, track.fl[:, _T], 0.15)
+    raw = track.fl[:, _T]
+    plain = smooth(t, raw, 0.15)
+    thumb = smooth(t, running_median(t, raw, config.thumb_median_s), 0.15)
     palm = smooth(t, track.fl[:, _P], 0.15)
     lo = np.searchsorted(t, t - 0.25)
     hi = np.searchsorted(t, t + 0.25, side="right")
+
+    def held(pts: np.ndarray, i: int) -> bool:
+        return bool(np.linalg.norm(pts[lo[i] : hi[i]] - pts[i], axis=1).max() < config.press_drift_fl)
+
+    def circling(i: int) -> bool:
+        a, b = np.searchsorted(t, [t[i] - 0.4, t[i] + 0.4])
+        return _round(t[a:b], raw[a:b], config)
+
     still = np.array(
-        [
-            np.linalg.norm(thumb[lo[i] : hi[i]] - thumb[i], axis=1).max() < config.press_drift_fl
-            and np.linalg.norm(palm[lo[i] : hi[i]] - palm[i], axis=1).max() < config.press_drift_fl
-            for i in range(n)
-        ],
+        [held(palm, i) and (held(plain, i) or (held(thumb, i) and not circling(i))) for i in range(n)],
     )
     # Still stretches at the same spot a moment apart, with the thumb tip leaping
     # away between them (further than a thumb moves in that time; see
     # mend_slips), are one press the tracker got wrong for a few frames. The
     # drift is judged on the still frames.
-    raw = track.fl[:, _T]
     runs: list[tuple[int, int]] = []
     for a, b in _runs(still):
         if runs and t[a] - t[runs[-1][1] - 1] <= config.press_gap_s:

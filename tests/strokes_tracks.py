@@ -120,3 +120,19 @@ def toe_steps(rate_hz: float, toes=(0.2, 0.35, 0.5, 0.65, 0.8), u=0.86, pull=0.0
     f = f * f * (3 - 2 * f)
     v = spots[np.maximum(k - 1, 0)] * (1 - f) + spots[k] * f
     return _hand(np.stack([u + 0.5 * pull * (1 - np.cos(2 * math.pi * rate_hz * t)), v], axis=1))
+
+
+def along_jitter(n: int, direction=(0.6, -0.8), std=0.03, corr=0.4, seed=0) -> np.ndarray:
+    """(n, 2) offsets back and forth along one direction: a tracked point jumping about where it is.
+
+    Each frame's offset keeps ``corr`` of the last one's (an AR(1) series) and
+    the whole has standard deviation ``std``, in foot lengths.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.zeros(n)
+    kick = rng.normal(0, std * math.sqrt(1 - corr**2), n)
+    x[0] = rng.normal(0, std)
+    for i in range(1, n):
+        x[i] = corr * x[i - 1] + kick[i]
+    d = np.asarray(direction, float)
+    return x[:, None] * (d / np.linalg.norm(d))
