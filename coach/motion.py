@@ -163,7 +163,9 @@ def running_median(t: np.ndarray, x: np.ndarray, seconds: float) -> np.ndarray:
     """Centred running median over ``seconds`` (by time), per column; (n, d) in, (n, d) out.
 
     Unlike a moving average it ignores a point that jumps back and forth about
-    where it is, while a point that moves follows with half the window's delay.
+    where it is, and it follows a point moving one way (away from the track's
+    ends, where the window is cut short). Over a whole back-and-forth or a whole
+    turn it gives the middle: quick circles look still.
     """
     if len(t) < 3 or seconds <= 0:
         return x.copy()
