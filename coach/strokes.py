@@ -20,6 +20,7 @@ centred windows, with hindsight) and live, frame by frame
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import deque
 from collections.abc import Callable
@@ -213,6 +214,8 @@ def classify_window(
     if len(t) < 4:
         return WindowVerdict(None, 0.0)
     thumb, palm = fl[:, _T], fl[:, _P]
+    # The thumb's repetition, computed once if the press, toe-work or circles test needs it.
+    thumb_osc = functools.cache(lambda: oscillation(t, thumb))
     span = float(t[-1] - t[0])
     osc_p = oscillation(t, palm)
     across = _across_share(t, palm)
@@ -229,7 +232,7 @@ def classify_window(
     if max_drift(palm) < config.press_drift_fl and not rocking:
         # The thumb tip's drift is that of its running median unless it goes round (see find_presses).
         drift = max_drift(thumb)
-        if drift >= config.press_drift_fl and not _round(t, thumb, config):
+        if drift >= config.press_drift_fl and not _round(thumb_osc(), config):
             drift = max_drift(running_median(t, thumb, config.thumb_median_s))
         if drift < config.press_drift_fl:
             return WindowVerdict("press", 1.0 - 0.5 * drift / config.press_drift_fl)
@@ -241,7 +244,7 @@ def classify_window(
         # passing over the toes on its way somewhere is not toe work.
         # The thumb stays on the toes: a hand resting there and then leaving
         # for the sole makes one sweep that the spectrum alone takes for a cycle.
-        osc = oscillation(t, thumb)
+        osc = thumb_osc()
         on_toes = float(np.mean(uv[:, _T, 0] >= config.toe_min_u - config.toe_margin_u))
         if (
             osc.rate_hz * span < cycles
@@ -250,7 +253,7 @@ def classify_window(
         ):
             return WindowVerdict(None, 0.5)
         return WindowVerdict("toe_work", 0.6 + 0.4 * min(1.0, osc.strength), osc)
-    osc_t = oscillation(t, thumb)
+    osc_t = thumb_osc()
     if (
         _repeats(thumb, osc_t, span, cycles, config)
         and abs(osc_t.circularity) >= config.circle_min_circularity
@@ -263,9 +266,8 @@ def classify_window(
     return WindowVerdict(None, 0.5)
 
 
-def _round(t: np.ndarray, pts: np.ndarray, config: StrokeConfig) -> bool:
-    """The points go round: a strong, round oscillation (quick circles, which a running median erases)."""
-    osc = oscillation(t, pts)
+def _round(osc: Oscillation, config: StrokeConfig) -> bool:
+    """A strong, round repetition: quick circles, which a running median erases."""
     strong = osc.strength >= config.cyclic_min_strength
     return strong and abs(osc.circularity) >= config.circle_min_circularity
 
@@ -552,7 +554,7 @@ def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, i
 
     def circling(i: int) -> bool:
         a, b = np.searchsorted(t, [t[i] - 0.4, t[i] + 0.4])
-        return _round(t[a:b], raw[a:b], config)
+        return _round(oscillation(t[a:b], raw[a:b]), config)
 
     still = np.array(
         [held(palm, i) and (held(plain, i) or (held(thumb, i) and not circling(i))) for i in range(n)],
