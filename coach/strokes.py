@@ -58,6 +58,9 @@ class StrokeConfig:
         min_present_share: share of a window the hand must be on the foot.
         press_drift_fl: a press stays within this distance of its spot (spec: ~0.03 FL).
         press_min_s: a press lasts at least this long (spec: 1 s).
+        press_settle_fl: a press holds from the first to the last frame its thumb
+            tip and palm are within this distance of the spots they hold (a third
+            of the drift limit: a thumb easing in or out is further off).
         press_gap_s: two still stretches at the same spot at most this far
             apart, the thumb tip leaping away between them, are one press (the
             tracker misplaced the thumb tip; a still moment needs a quarter
@@ -101,6 +104,7 @@ class StrokeConfig:
     min_present_share: float = 0.6
     press_drift_fl: float = 0.03
     press_min_s: float = PRESS_MIN_S
+    press_settle_fl: float = 0.01
     press_gap_s: float = 0.8
     glide_min_travel_fl: float = GLIDE_MIN_FL
     glide_min_straightness: float = 0.7
@@ -527,6 +531,11 @@ def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, i
     (over a whole turn it is the circle's centre), so a thumb whose raw path
     goes round is judged on that path.
 
+    A still stretch then takes in the frames beside it where the thumb and
+    palm are within ``press_settle_fl`` of its spot: the half-second test
+    leaves out a hold's first and last quarter second, and a hold of just
+    over the spec's second would otherwise fall short of it.
+
     Still stretches at the same spot less than ``press_gap_s`` apart, the
     thumb tip leaping away between them, are joined: a thumb tip the tracker
     misplaces for a few frames does not end a press.
@@ -581,9 +590,39 @@ def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, i
             # The thumb creeps (or the tracker drifts) too slowly for the
             # half-second test: the press is the longest part that stays at one spot.
             a, b = _longest_within(thumb, still, a, b, config.press_drift_fl)
+        a, b = _settled(plain, palm, a, b, out[-1][1] if out else 0, config.press_settle_fl)
         if t[b - 1] - t[a] >= config.press_min_s:
             out.append((int(a), int(b)))
     return out
+
+
+def _settled(
+    thumb: np.ndarray, palm: np.ndarray, a: int, b: int, floor: int, reach: float
+) -> tuple[int, int]:
+    """Grows a still stretch ``a:b`` over the frames where thumb and palm are already (or still) at its spot.
+
+    A moment counts as still only when the quarter second either side of it
+    is, so a still stretch misses the first and last quarter second of the
+    hold: there the thumb has just settled, or is about to leave, while the
+    move beside it is not yet (or no longer) still. The stretch grows, frame by
+    frame, while both points stay within ``reach`` of their medians over it.
+
+    Args:
+        thumb, palm: (n, 2) the points, lightly smoothed, in foot lengths.
+        a, b: the stretch (end exclusive).
+        floor: the stretch does not grow back past this frame (the previous press's end).
+        reach: foot lengths.
+    """
+    spot, hand = np.median(thumb[a:b], axis=0), np.median(palm[a:b], axis=0)
+
+    def at_spot(i: int) -> bool:
+        return bool(np.linalg.norm(thumb[i] - spot) < reach and np.linalg.norm(palm[i] - hand) < reach)
+
+    while a > floor and at_spot(a - 1):
+        a -= 1
+    while b < len(thumb) and at_spot(b):
+        b += 1
+    return a, b
 
 
 def _longest_within(pts: np.ndarray, use: np.ndarray, a: int, b: int, limit: float) -> tuple[int, int]:
