@@ -584,20 +584,25 @@ def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, i
                 runs[-1] = (pa, b)
                 continue
         runs.append((a, b))
-    out = []
+    out: list[tuple[int, int]] = []
     for a, b in runs:
         if max_drift(thumb[a:b][still[a:b]]) >= config.press_drift_fl:
             # The thumb creeps (or the tracker drifts) too slowly for the
             # half-second test: the press is the longest part that stays at one spot.
             a, b = _longest_within(thumb, still, a, b, config.press_drift_fl)
-        a, b = _settled(plain, palm, a, b, out[-1][1] if out else 0, config.press_settle_fl)
+        # A press grown over the start of this stretch has taken those frames in.
+        floor = out[-1][1] if out else 0
+        a = max(a, floor)
+        if a >= b:
+            continue
+        a, b = _settled(plain, palm, a, b, (floor, n), config.press_settle_fl)
         if t[b - 1] - t[a] >= config.press_min_s:
             out.append((int(a), int(b)))
     return out
 
 
 def _settled(
-    thumb: np.ndarray, palm: np.ndarray, a: int, b: int, floor: int, reach: float
+    thumb: np.ndarray, palm: np.ndarray, a: int, b: int, bounds: tuple[int, int], reach: float
 ) -> tuple[int, int]:
     """Grows a still stretch ``a:b`` over the frames where thumb and palm are already (or still) at its spot.
 
@@ -610,7 +615,7 @@ def _settled(
     Args:
         thumb, palm: (n, 2) the points, lightly smoothed, in foot lengths.
         a, b: the stretch (end exclusive).
-        floor: the stretch does not grow back past this frame (the previous press's end).
+        bounds: the frames it may grow over, ``[lo, hi)``.
         reach: foot lengths.
     """
     spot, hand = np.median(thumb[a:b], axis=0), np.median(palm[a:b], axis=0)
@@ -618,9 +623,9 @@ def _settled(
     def at_spot(i: int) -> bool:
         return bool(np.linalg.norm(thumb[i] - spot) < reach and np.linalg.norm(palm[i] - hand) < reach)
 
-    while a > floor and at_spot(a - 1):
+    while a > bounds[0] and at_spot(a - 1):
         a -= 1
-    while b < len(thumb) and at_spot(b):
+    while b < bounds[1] and at_spot(b):
         b += 1
     return a, b
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
 import pytest
 
-from coach.strokes import ContactTrack, Stroke, StrokeConfig, StrokeEngine, segment_strokes, stroke_rate
+from coach.strokes import (
+    ContactTrack,
+    Stroke,
+    StrokeConfig,
+    StrokeEngine,
+    find_presses,
+    segment_strokes,
+    stroke_rate,
+)
 from tests import strokes_tracks as tr
 
 
@@ -205,6 +214,32 @@ def test_a_press_lasts_from_the_thumb_settling_to_it_leaving(hold: float, seed: 
 @pytest.mark.parametrize("seed", range(3))
 def test_a_hold_shorter_than_a_second_between_moves_is_no_press(seed: int) -> None:
     assert offline(*_hold_between_moves(0.85), seed=seed) == []
+
+
+def test_presses_grown_to_their_settled_frames_do_not_overlap() -> None:
+    # Holds at one spot, the thumb wobbling off by 0.004-0.05 FL and back between them
+    # (a case found by drawing such sequences at random): a press grown over the frames
+    # where the thumb was back at its spot reached into the next still stretch, and both
+    # were kept, one ending inside the other.
+    spot = np.array([0.5, 0.3])
+    parts = [tr.absent(0.3)]
+    for hold, off, out_s, back_s in [
+        (0.7270, (0.012009, -0.00055), 0.3590, 0.2652),
+        (1.1777, (-0.031313, 0.035932), 0.3037, 0.1062),
+        (0.8975, (-0.026751, -0.015157), 0.2572, 0.1629),
+        (0.8019, (-0.004153, -0.000222), 0.1004, 0.2639),
+    ]:
+        away = tuple(spot + np.array(off))
+        parts += [
+            tr.press(hold, tuple(spot)),
+            tr.move(out_s, tuple(spot), away),
+            tr.move(back_s, away, tuple(spot)),
+        ]
+    track = ContactTrack.from_contacts(tr.contacts(*parts, tr.absent(0.3), seed=60))
+    on = np.flatnonzero(track.present)
+    presses = find_presses(track.slice(int(on[0]), int(on[-1]) + 1), StrokeConfig())
+    assert presses
+    assert all(b[0] >= a[1] for a, b in itertools.pairwise(presses))
 
 
 @pytest.mark.parametrize("rate", [0.8, 1.2])
