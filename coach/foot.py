@@ -42,6 +42,7 @@ import numpy as np
 from coach.foot_track import FollowConfig, FootFollower
 from coach.hands import Hands
 from coach.landmarks import FINGERTIPS, PALM, SKELETON, HandLandmark
+from coach.motion import parabolic_peak
 from coach.sources import Frame
 
 L = HandLandmark
@@ -1173,14 +1174,7 @@ def _ball_width(
             pts = (base[None] + length * across[:, None] * lat[None]).astype(np.float32)
             profile = cv2.remap(lab, pts[:, :1], pts[:, 1:], cv2.INTER_LINEAR)[:, 0]
             grad = np.linalg.norm(np.gradient(profile, axis=0), axis=1)
-            j = int(np.argmax(grad))
-            move = float(steps[j])
-            if 0 < j < len(grad) - 1:
-                # The peak between samples: the vertex of the parabola through the three.
-                a, b, c = grad[j - 1], grad[j], grad[j + 1]
-                if a - 2 * b + c < 0:
-                    move += 0.5 * (a - c) / (a - 2 * b + c) * (steps[1] - steps[0])
-            moves[side].append(move)
+            moves[side].append(parabolic_peak(steps, grad, int(np.argmax(grad))))
     return float(widths[k]) + float(np.median(moves[1])) - float(np.median(moves[0]))
 
 

@@ -109,7 +109,7 @@ def oscillation(t: np.ndarray, uv: np.ndarray, grid_hz: float = 30.0) -> Oscilla
     neg_index = (-np.arange(pad)) % pad  # index of -f for every f
     folded = spectrum[pos] + spectrum[neg_index[pos]]
     k = int(np.argmax(folded))
-    rate = _parabolic_peak(freqs[pos], folded, k)
+    rate = parabolic_peak(freqs[pos], folded, k)
     plus, minus = spectrum[pos[k]], spectrum[neg_index[pos[k]]]
     circularity = float((plus - minus) / max(plus + minus, 1e-30))
     # Share of all energy inside the peak's main lobe (a Hann window's lobe is
@@ -121,14 +121,19 @@ def oscillation(t: np.ndarray, uv: np.ndarray, grid_hz: float = 30.0) -> Oscilla
     return Oscillation(rate, circularity, strength, amplitude)
 
 
-def _parabolic_peak(freqs: np.ndarray, power: np.ndarray, k: int) -> float:
-    if 0 < k < len(power) - 1:
-        a, b, c = power[k - 1], power[k], power[k + 1]
+def parabolic_peak(xs: np.ndarray, values: np.ndarray, k: int) -> float:
+    """Where the peak of ``values`` at sample ``k`` lies between the samples ``xs`` (evenly spaced).
+
+    The vertex of the parabola through the peak and its two neighbours; the
+    sample itself at either end, or where the three do not bend down.
+    """
+    if 0 < k < len(values) - 1:
+        a, b, c = values[k - 1], values[k], values[k + 1]
         denom = a - 2 * b + c
         if denom < 0:
             offset = 0.5 * (a - c) / denom
-            return float(freqs[k] + offset * (freqs[k + 1] - freqs[k]))
-    return float(freqs[k])
+            return float(xs[k] + offset * (xs[k + 1] - xs[k]))
+    return float(xs[k])
 
 
 def path_length(uv: np.ndarray) -> float:
