@@ -113,6 +113,9 @@ class FootConfig:
             picture, this far (FL) either side of the segmented outline's.
         ball_edge_span_u: ... at the levels of ``u`` within this of the
             outline's widest; each edge moves by its median move over them.
+        cue_agreement_gain: a colour cue's mask with what the other two cues'
+            masks agree on added competes too when that makes it this many
+            times larger (see :func:`detect_foot`).
         heel_cap_fl: the heel point is the middle of the outline's rearmost
             stretch this deep (FL), so a heel cut square (by a hand, a shadow
             or the picture's edge) is not put at one of its corners.
@@ -184,6 +187,7 @@ class FootConfig:
     sole_doubtful_slack: float = 0.1
     ball_edge_search_fl: float = 0.03
     ball_edge_span_u: float = 0.075
+    cue_agreement_gain: float = 1.005
     sole_min_length_per_width: float = 2.3
     sole_max_length_per_width: float = 2.7
     outline_points: int = 128
@@ -238,6 +242,8 @@ class FootConfig:
             raise ValueError("need heel_may_continue <= heel_continues and sole_doubtful_slack > 0")
         if not (0.0 < self.ball_edge_search_fl <= 0.1 and 0.0 <= self.ball_edge_span_u <= 0.3):
             raise ValueError("need 0 < ball_edge_search_fl <= 0.1 and 0 <= ball_edge_span_u <= 0.3")
+        if self.cue_agreement_gain < 1.0:
+            raise ValueError(f"cue_agreement_gain must be >= 1, got {self.cue_agreement_gain}")
         if not 1.0 <= self.min_elongation < self.max_elongation:
             raise ValueError("need 1 <= min_elongation < max_elongation")
         if self.outline_points < 16 or self.profile_bins < 5:
@@ -1539,6 +1545,9 @@ def detect_foot(
     Each colour cue in ``config.cues`` gives a segmentation; the one that best
     separates the picture's colours (:func:`label_information`) with a
     foot-like shape, and the skin's chroma when ``skin`` is known, is kept.
+    The cues fail in different places, so each also competes with what the
+    other two agree on added to it: a toe tip one run left out comes back,
+    while a patch of floor only one run took in does not.
 
     Args:
         image: (h, w, 3) uint8 BGR.
@@ -1554,14 +1563,22 @@ def detect_foot(
     """
     cfg = config or FootConfig()
     best: tuple[float, np.ndarray, np.ndarray | None] | None = None
-    for cue in cfg.cues:
-        segmented = segment_foot(image, cfg, exclude, cue, skin)
-        candidates = [segmented]
-        if skin is not None and segmented.any():
+    segmented = {cue: segment_foot(image, cfg, exclude, cue, skin) for cue in cfg.cues}
+    for cue, own in segmented.items():
+        candidates = [own]
+        if skin is not None and own.any():
             # A floorboard merged with the foot competes without its floor-coloured part.
-            trimmed = floor_trimmed(image, segmented, skin, cfg)
-            if trimmed.sum() < 0.95 * segmented.sum():
+            trimmed = floor_trimmed(image, own, skin, cfg)
+            if trimmed.sum() < 0.95 * own.sum():
                 candidates.append(trimmed)
+        others = [m for c, m in segmented.items() if c != cue]
+        if len(others) == 2 and own.any():
+            # One cue's run can leave out a part of the foot that both others
+            # keep (the texture cue a toe tip, its crease and rim looking like
+            # grain); it competes with what they agree on added.
+            agreed = _largest_component(own | (others[0] & others[1]))
+            if agreed.sum() > cfg.cue_agreement_gain * own.sum():
+                candidates.append(agreed)
         for mask in candidates:
             if mask.sum() < cfg.min_area * mask.size:
                 continue
