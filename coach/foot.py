@@ -1572,6 +1572,7 @@ def detect_foot(
             if trimmed.sum() < 0.95 * own.sum():
                 candidates.append(trimmed)
         others = [m for c, m in segmented.items() if c != cue]
+        agreed: np.ndarray | None = None
         if len(others) == 2 and own.any():
             # One cue's run can leave out a part of the foot that both others
             # keep (the texture cue a toe tip, its crease and rim looking like
@@ -1579,6 +1580,7 @@ def detect_foot(
             agreed = _largest_component(own | (others[0] & others[1]))
             if agreed.sum() > cfg.cue_agreement_gain * own.sum():
                 candidates.append(agreed)
+        own_has_leg: bool | None = None
         for mask in candidates:
             if mask.sum() < cfg.min_area * mask.size:
                 continue
@@ -1589,6 +1591,12 @@ def detect_foot(
                 # heel and arch, looked like the leg before the forefoot's flare);
                 # keep it whole and let the heel rule trim it.
                 cut, leg = mask, None
+            if mask is own:
+                own_has_leg = leg is not None
+            elif mask is agreed and (leg is not None) != own_has_leg:
+                # What the others agree on restores a part of the foot; where it
+                # changes whether a leg is cut off, it joined the foot to more.
+                continue
             score = info * _shape_plausibility(cut) * _skin_likeness(image, cut, skin, cfg)
             if best is None or score > best[0]:
                 best = (score, cut, leg)
