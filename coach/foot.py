@@ -115,7 +115,8 @@ class FootConfig:
             outline's widest; each edge moves by its median move over them.
         cue_agreement_gain: a colour cue's mask with what the other two cues'
             masks agree on added competes too when that makes it this many
-            times larger (see :func:`detect_foot`).
+            times longer (along the mask's long axis: a toe tip left out; see
+            :func:`detect_foot`).
         heel_cap_fl: the heel point is the middle of the outline's rearmost
             stretch this deep (FL), so a heel cut square (by a hand, a shadow
             or the picture's edge) is not put at one of its corners.
@@ -187,7 +188,7 @@ class FootConfig:
     sole_doubtful_slack: float = 0.1
     ball_edge_search_fl: float = 0.03
     ball_edge_span_u: float = 0.075
-    cue_agreement_gain: float = 1.005
+    cue_agreement_gain: float = 1.02
     sole_min_length_per_width: float = 2.3
     sole_max_length_per_width: float = 2.7
     outline_points: int = 128
@@ -1578,7 +1579,7 @@ def detect_foot(
             # keep (the texture cue a toe tip, its crease and rim looking like
             # grain); it competes with what they agree on added.
             agreed = _largest_component(own | (others[0] & others[1]))
-            if agreed.sum() > cfg.cue_agreement_gain * own.sum():
+            if _length_along_axis(agreed, own) > cfg.cue_agreement_gain * _length_along_axis(own, own):
                 candidates.append(agreed)
         own_has_leg: bool | None = None
         for mask in candidates:
@@ -1609,6 +1610,17 @@ def detect_foot(
         # it in the outline (docs/foot.md, "The first segmentation").
         shape = cut_severed_leg(best[1], image, shape, cfg)
     return shape
+
+
+def _length_along_axis(mask: np.ndarray, reference: np.ndarray) -> float:
+    """The extent (px) of ``mask`` along the long axis of ``reference`` (its pixels' principal axis)."""
+    ys, xs = np.nonzero(reference)
+    if len(xs) < 3:
+        return 0.0
+    pts = np.stack([xs, ys], axis=1).astype(np.float64)
+    _, evecs = np.linalg.eigh(np.cov((pts - pts.mean(axis=0)).T))
+    ys, xs = np.nonzero(mask)
+    return float(np.ptp(np.stack([xs, ys], axis=1) @ evecs[:, 1])) if len(xs) else 0.0
 
 
 def cut_severed_leg(
