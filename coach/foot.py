@@ -1574,12 +1574,13 @@ def detect_foot(
                 candidates.append(trimmed)
         others = [m for c, m in segmented.items() if c != cue]
         agreed: np.ndarray | None = None
-        if len(others) == 2 and own.any():
+        if len(others) == 2 and own.sum() >= 3:
             # One cue's run can leave out a part of the foot that both others
             # keep (the texture cue a toe tip, its crease and rim looking like
             # grain); it competes with what they agree on added.
             agreed = _largest_component(own | (others[0] & others[1]))
-            if _length_along_axis(agreed, own) > cfg.cue_agreement_gain * _length_along_axis(own, own):
+            axis = principal_axis(own)
+            if _extent_along(agreed, axis) > cfg.cue_agreement_gain * _extent_along(own, axis):
                 candidates.append(agreed)
         own_has_leg: bool | None = None
         for mask in candidates:
@@ -1612,15 +1613,18 @@ def detect_foot(
     return shape
 
 
-def _length_along_axis(mask: np.ndarray, reference: np.ndarray) -> float:
-    """The extent (px) of ``mask`` along the long axis of ``reference`` (its pixels' principal axis)."""
-    ys, xs = np.nonzero(reference)
-    if len(xs) < 3:
-        return 0.0
+def principal_axis(mask: np.ndarray) -> np.ndarray:
+    """(2,) unit vector of a mask's principal axis (sign arbitrary)."""
+    ys, xs = np.nonzero(mask)
     pts = np.stack([xs, ys], axis=1).astype(np.float64)
     _, evecs = np.linalg.eigh(np.cov((pts - pts.mean(axis=0)).T))
+    return evecs[:, 1]
+
+
+def _extent_along(mask: np.ndarray, axis: np.ndarray) -> float:
+    """How far (px) a mask's pixels reach along ``axis`` (a unit vector), end to end."""
     ys, xs = np.nonzero(mask)
-    return float(np.ptp(np.stack([xs, ys], axis=1) @ evecs[:, 1])) if len(xs) else 0.0
+    return float(np.ptp(np.stack([xs, ys], axis=1) @ axis)) if len(xs) else 0.0
 
 
 def cut_severed_leg(

@@ -16,7 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from coach.foot import FootConfig, FootTracker, detect_foot, foot_like_hands
+from coach.foot import FootConfig, FootTracker, detect_foot, foot_like_hands, principal_axis
 from coach.hands import HandTracker, HandTrackerConfig
 from coach.landmarks import HandLandmark
 from coach.sources import Frame
@@ -52,14 +52,6 @@ class PhotoResult:
     iou: float
     axis_error_deg: float
     toe_end_right: bool
-
-
-def principal_axis(mask: np.ndarray) -> np.ndarray:
-    """(2,) unit vector of a mask's principal axis (sign arbitrary)."""
-    ys, xs = np.nonzero(mask)
-    pts = np.stack([xs, ys], axis=1).astype(np.float64)
-    _, evecs = np.linalg.eigh(np.cov((pts - pts.mean(axis=0)).T))
-    return evecs[:, 1]
 
 
 def axis_angle_deg(a: np.ndarray, b: np.ndarray) -> float:
