@@ -595,14 +595,14 @@ def find_presses(track: ContactTrack, config: StrokeConfig) -> list[tuple[int, i
         a = max(a, floor)
         if a >= b:
             continue
-        a, b = _settled(plain, palm, a, b, (floor, n), config.press_settle_fl)
+        a, b = _settled(plain, palm, a, b, floor, config.press_settle_fl)
         if t[b - 1] - t[a] >= config.press_min_s:
             out.append((int(a), int(b)))
     return out
 
 
 def _settled(
-    thumb: np.ndarray, palm: np.ndarray, a: int, b: int, bounds: tuple[int, int], reach: float
+    thumb: np.ndarray, palm: np.ndarray, a: int, b: int, floor: int, reach: float
 ) -> tuple[int, int]:
     """Grows a still stretch ``a:b`` over the frames where thumb and palm are already (or still) at its spot.
 
@@ -615,7 +615,7 @@ def _settled(
     Args:
         thumb, palm: (n, 2) the points, lightly smoothed, in foot lengths.
         a, b: the stretch (end exclusive).
-        bounds: the frames it may grow over, ``[lo, hi)``.
+        floor: the stretch does not grow back past this frame (the previous press's end).
         reach: foot lengths.
     """
     spot, hand = np.median(thumb[a:b], axis=0), np.median(palm[a:b], axis=0)
@@ -623,9 +623,9 @@ def _settled(
     def at_spot(i: int) -> bool:
         return bool(np.linalg.norm(thumb[i] - spot) < reach and np.linalg.norm(palm[i] - hand) < reach)
 
-    while a > bounds[0] and at_spot(a - 1):
+    while a > floor and at_spot(a - 1):
         a -= 1
-    while b < bounds[1] and at_spot(b):
+    while b < len(thumb) and at_spot(b):
         b += 1
     return a, b
 
